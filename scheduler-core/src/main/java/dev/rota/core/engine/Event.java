@@ -1,0 +1,77 @@
+package dev.rota.core.engine;
+
+import dev.rota.core.job.JobId;
+import dev.rota.core.job.JobSpec;
+import dev.rota.core.node.Gpu;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Something that happened, stamped with when ({@code at}) by whoever feeds the engine (the daemon's
+ * loop, a test, the simulator). Events are values: a journal of them replays exactly.
+ */
+public sealed interface Event {
+    Instant at();
+
+    /** A user submitted a job; its spec is already validated at the edge. */
+    record JobSubmitted(Instant at, JobSpec spec) implements Event {
+    }
+
+    /** {@code user} asked to cancel a job. */
+    record JobCancelRequested(Instant at, JobId job, String user) implements Event {
+    }
+
+    /**
+     * An agent opened its stream and described its node.
+     *
+     * @param running allocations it still runs
+     * @param ended   allocations whose batch script ended and that the daemon has not released yet
+     *                (the agent repeats them because an earlier report may have been lost)
+     */
+    record NodeRegistered(Instant at, String node, String address, List<Gpu> gpus, List<RunningAllocation> running,
+            List<EndedAllocation> ended) implements Event {
+        public NodeRegistered {
+            gpus = List.copyOf(gpus);
+            running = List.copyOf(running);
+            ended = List.copyOf(ended);
+        }
+    }
+
+    /** An agent's stream closed. */
+    record NodeDisconnected(Instant at, String node) implements Event {
+    }
+
+    /** An admin drained a node. */
+    record NodeDrainRequested(Instant at, String node, String reason, String by) implements Event {
+    }
+
+    /** An admin resumed a drained node. */
+    record NodeResumeRequested(Instant at, String node, String by) implements Event {
+    }
+
+    /**
+     * The batch script of an allocation ended on its batch node.
+     *
+     * @param exitCode    exit status, 128 + N for signal N
+     * @param launchError non-empty when the job could not be started at all
+     */
+    record AllocationEnded(Instant at, String node, JobId job, int attempt, int exitCode, String launchError)
+            implements Event {
+    }
+
+    /** A timer the engine asked for came due. */
+    record TimerFired(Instant at, TimerKey key) implements Event {
+    }
+
+    /** Run a scheduling cycle now. */
+    record CycleRequested(Instant at) implements Event {
+    }
+
+    /** An allocation an agent reports as running on its node. */
+    record RunningAllocation(JobId job, int attempt) {
+    }
+
+    /** An allocation whose batch script ended, as repeated at registration. */
+    record EndedAllocation(JobId job, int attempt, int exitCode, String launchError) {
+    }
+}

@@ -1,0 +1,460 @@
+package dev.rota.core.engine;
+
+import dev.rota.core.engine.ClusterState.NodeEntry;
+import dev.rota.core.engine.Effect.AllocatedNode;
+import dev.rota.core.engine.Event.EndedAllocation;
+import dev.rota.core.engine.Event.RunningAllocation;
+import dev.rota.core.engine.Outcome.Rejected;
+import dev.rota.core.engine.Outcome.Rejection;
+import dev.rota.core.job.Job;
+import dev.rota.core.job.JobId;
+import dev.rota.core.job.JobSpec;
+import dev.rota.core.job.JobState;
+import dev.rota.core.job.NodeAllocation;
+import dev.rota.core.node.Drain;
+import dev.rota.core.node.Gpu;
+import dev.rota.core.node.Hostlist;
+import dev.rota.core.node.NodeRecord;
+import dev.rota.core.placement.Candidate;
+import dev.rota.core.placement.FirstFitPlacer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * The deterministic scheduler: {@link #handle} takes a batch of events and returns the state
+ * changes to persist, the effects to carry out and one outcome per event. The same engine runs in
+ * the daemon, the tests and the simulator.
+ *
+ * <p>Not thread-safe: exactly one thread (the daemon's engine loop) calls it. It reads no clock:
+ * time is the {@code at} of each event. When a batch changed anything that may let a job start, a
+ * scheduling cycle runs at the end of the batch, at the time of its last event.
+ *
+ * <p>Scheduling here is FIFO by job id without backfill: the first job that does not fit blocks
+ * the ones behind it (pending reason {@code Priority}). Fair share and backfill come with issue #6.
+ */
+public final class SchedulerEngine {
+    private static final String KILL_NOW = "KILL";
+    private static final String TERMINATE = "TERM";
+
+    private final EngineConfig config;
+    private final ClusterState state = new ClusterState();
+    private final FirstFitPlacer placer = new FirstFitPlacer();
+    private long steps;
+
+    private SchedulerEngine(EngineConfig config) {
+        this.config = config;
+    }
+
+    /** An engine with no jobs and no nodes. */
+    public static SchedulerEngine fresh(EngineConfig config) {
+        return new SchedulerEngine(config);
+    }
+
+    /**
+     * An engine holding what a store recovered. Every node starts disconnected until its agent
+     * registers again; running jobs keep their GPUs.
+     *
+     * @throws IllegalStateException when the stored jobs over-allocate a GPU (corrupt state)
+     */
+    public static SchedulerEngine restore(EngineConfig config, long nextJobId, Collection<NodeRecord> nodes,
+            Collection<Job> jobs) {
+        SchedulerEngine engine = new SchedulerEngine(config);
+        ClusterState s = engine.state;
+        for (NodeRecord n : nodes) {
+            s.nodes.put(n.name(), new NodeEntry(n));
+        }
+        long maxId = 0;
+        for (Job j : jobs) {
+            s.put(j);
+            maxId = Math.max(maxId, j.id().value());
+            if (j.isRunning()) {
+                s.hold(j);
+            }
+        }
+        s.nextJobId = Math.max(nextJobId, maxId + 1);
+        return engine;
+    }
+
+    /** Timers a restored engine needs again: the time limits of running jobs. */
+    public List<Effect> recoveryEffects() {
+        List<Effect> effects = new ArrayList<>();
+        for (Job j : state.jobs.values()) {
+            if (j.isRunning() && j.endingAs() == null) {
+                effects.add(timeLimitTimer(j));
+            }
+        }
+        return effects;
+    }
+
+    /** The state after the last step, as an immutable snapshot. */
+    public ClusterSnapshot snapshot() {
+        return state.snapshot(steps);
+    }
+
+    /**
+     * Applies a batch of events in order.
+     *
+     * @return changes to persist, effects to carry out after persisting, and one outcome per event
+     */
+    public StepResult handle(List<? extends Event> events) {
+        Step step = new Step();
+        Instant last = null;
+        for (Event e : events) {
+            last = e.at();
+            step.outcomes.add(apply(e, step));
+        }
+        if (step.cycleNeeded && last != null) {
+            runCycle(last, step);
+        }
+        steps++;
+        return new StepResult(step.changes, step.effects, step.outcomes);
+    }
+
+    /** Convenience for one event. */
+    public StepResult handle(Event event) {
+        return handle(List.of(event));
+    }
+
+    /** What one step accumulates. */
+    private static final class Step {
+        final List<StateChange> changes = new ArrayList<>();
+        final List<Effect> effects = new ArrayList<>();
+        final List<Outcome> outcomes = new ArrayList<>();
+        boolean cycleNeeded;
+    }
+
+    private Outcome apply(Event event, Step step) {
+        return switch (event) {
+            case Event.JobSubmitted e -> submit(e, step);
+            case Event.JobCancelRequested e -> cancel(e, step);
+            case Event.NodeRegistered e -> register(e, step);
+            case Event.NodeDisconnected e -> disconnect(e);
+            case Event.NodeDrainRequested e -> drain(e, step);
+            case Event.NodeResumeRequested e -> resume(e, step);
+            case Event.AllocationEnded e -> allocationEnded(e.at(), e.node(), e.job(), e.attempt(), e.exitCode(),
+                    e.launchError(), step);
+            case Event.TimerFired e -> timer(e, step);
+            case Event.CycleRequested e -> {
+                step.cycleNeeded = true;
+                yield Outcome.applied();
+            }
+        };
+    }
+
+    // ---- jobs ----
+
+    private Outcome submit(Event.JobSubmitted e, Step step) {
+        JobSpec spec = e.spec();
+        String partition = spec.partition().isEmpty() ? config.defaultPartition() : spec.partition();
+        if (!partition.equals(config.defaultPartition())) {
+            return new Rejected(Rejection.INFEASIBLE, "partition '" + partition + "' does not exist (partitions: "
+                    + config.defaultPartition() + ")");
+        }
+        Optional<String> infeasible = infeasibility(spec);
+        if (infeasible.isPresent()) {
+            return new Rejected(Rejection.INFEASIBLE, infeasible.get());
+        }
+        String account = spec.account().isEmpty() ? config.defaultAccount() : spec.account();
+        JobSpec filled = new JobSpec(spec.name(), spec.user(), account, partition, spec.nodes(), spec.tasksPerNode(),
+                spec.gpusPerNode(), spec.timeLimit(), spec.script(), spec.scriptArgs(), spec.workingDir(),
+                spec.outputPattern(), spec.errorPattern(), spec.environment());
+        JobId id = JobId.of(state.nextJobId++);
+        int port = config.masterPortBase() + (int) (id.value() % config.masterPortSpan());
+        Job job = Job.submitted(id, filled, e.at(), port);
+        state.put(job);
+        step.changes.add(new StateChange.NextJobIdAdvanced(state.nextJobId));
+        step.changes.add(new StateChange.JobUpserted(job));
+        step.cycleNeeded = true;
+        return new Outcome.JobAccepted(id);
+    }
+
+    /** Why a job could never run on the nodes this cluster knows, if it could not. */
+    private Optional<String> infeasibility(JobSpec spec) {
+        int known = state.nodes.size();
+        int bigEnough = 0;
+        int largest = 0;
+        for (NodeEntry n : state.nodes.values()) {
+            int gpus = n.record.gpus().size();
+            largest = Math.max(largest, gpus);
+            if (gpus >= spec.gpusPerNode()) {
+                bigEnough++;
+            }
+        }
+        if (bigEnough >= spec.nodes()) {
+            return Optional.empty();
+        }
+        if (known == 0) {
+            return Optional.of("partition '" + config.defaultPartition() + "' has no nodes yet");
+        }
+        if (spec.gpusPerNode() > largest) {
+            return Optional.of("requests " + spec.gpusPerNode() + " GPUs per node but the largest node in partition '"
+                    + config.defaultPartition() + "' has " + largest);
+        }
+        return Optional.of("requests " + spec.nodes() + " nodes with " + spec.gpusPerNode()
+                + " GPUs each but partition '" + config.defaultPartition() + "' has only " + bigEnough
+                + " such node" + (bigEnough == 1 ? "" : "s"));
+    }
+
+    private Outcome cancel(Event.JobCancelRequested e, Step step) {
+        Job job = state.jobs.get(e.job());
+        if (job == null) {
+            return new Rejected(Rejection.NOT_FOUND, "job " + e.job() + " does not exist");
+        }
+        if (!e.user().equals(job.spec().user()) && !e.user().equals("root")) {
+            return new Rejected(Rejection.PERMISSION_DENIED, "job " + e.job() + " belongs to " + job.spec().user()
+                    + "; " + e.user() + " may not cancel it");
+        }
+        String reason = "Cancelled by " + e.user();
+        switch (job.state()) {
+            case PENDING -> {
+                upsert(job.ended(JobState.CANCELLED, reason, OptionalInt.empty(), e.at()), step);
+                step.cycleNeeded = true;
+            }
+            case RUNNING -> {
+                if (job.endingAs() == null) {
+                    Job ending = job.ending(JobState.CANCELLED, reason);
+                    upsert(ending, step);
+                    step.effects.add(kill(ending, nodesOf(ending), TERMINATE, config.killGrace()));
+                }
+            }
+            default -> {
+                // Already ended: cancelling is idempotent.
+            }
+        }
+        return Outcome.applied();
+    }
+
+    private Outcome timer(Event.TimerFired e, Step step) {
+        switch (e.key()) {
+            case TimerKey.TimeLimit t -> {
+                Job job = state.jobs.get(t.job());
+                if (job != null && job.isRunning() && job.attempt() == t.attempt() && job.endingAs() == null) {
+                    Job ending = job.ending(JobState.TIMEOUT, "TimeLimit");
+                    upsert(ending, step);
+                    step.effects.add(kill(ending, nodesOf(ending), TERMINATE, config.killGrace()));
+                }
+            }
+        }
+        return Outcome.applied();
+    }
+
+    private Outcome allocationEnded(Instant at, String node, JobId id, int attempt, int exitCode, String launchError,
+            Step step) {
+        Job job = state.jobs.get(id);
+        boolean current = job != null && job.isRunning() && job.attempt() == attempt
+                && job.batchNode().orElse("").equals(node);
+        if (!current) {
+            // A stale or duplicate report: release it on that node so the agent forgets it.
+            step.effects.add(new Effect.KillJob(id, attempt, List.of(node), KILL_NOW, Duration.ZERO));
+            return Outcome.applied();
+        }
+        JobState end;
+        String reason;
+        if (job.endingAs() != null) {
+            end = job.endingAs();
+            reason = job.reason();
+        } else if (!launchError.isEmpty()) {
+            end = JobState.FAILED;
+            reason = "LaunchFailed: " + launchError;
+        } else if (exitCode == 0) {
+            end = JobState.COMPLETED;
+            reason = "";
+        } else {
+            end = JobState.FAILED;
+            reason = "NonZeroExitCode";
+        }
+        OptionalInt code = launchError.isEmpty() ? OptionalInt.of(exitCode) : OptionalInt.empty();
+        finish(job, end, reason, code, at, step);
+        return Outcome.applied();
+    }
+
+    /** Ends a running job: frees its GPUs and tells every node of it to clean up. */
+    private void finish(Job job, JobState end, String reason, OptionalInt code, Instant at, Step step) {
+        state.release(job);
+        step.effects.add(kill(job, nodesOf(job), KILL_NOW, Duration.ZERO));
+        upsert(job.ended(end, reason, code, at), step);
+        step.cycleNeeded = true;
+    }
+
+    // ---- nodes ----
+
+    private Outcome register(Event.NodeRegistered e, Step step) {
+        NodeEntry entry = state.nodes.get(e.node());
+        NodeRecord record = new NodeRecord(e.node(), e.address(), e.gpus(),
+                entry == null ? Optional.empty() : entry.record.drain());
+        if (entry == null) {
+            entry = new NodeEntry(record);
+            state.nodes.put(e.node(), entry);
+            step.changes.add(new StateChange.NodeUpserted(record));
+        } else if (!entry.record.equals(record)) {
+            entry.record = record;
+            entry.freeGpus.clear();
+            for (Gpu g : record.gpus()) {
+                entry.freeGpus.add(g.index());
+            }
+            for (JobId id : entry.running) {
+                for (NodeAllocation a : state.jobs.get(id).allocation()) {
+                    if (a.node().equals(e.node())) {
+                        entry.freeGpus.removeAll(a.gpus());
+                    }
+                }
+            }
+            step.changes.add(new StateChange.NodeUpserted(record));
+        }
+        entry.connected = true;
+
+        for (EndedAllocation ended : e.ended()) {
+            allocationEnded(e.at(), e.node(), ended.job(), ended.attempt(), ended.exitCode(), ended.launchError(),
+                    step);
+        }
+        reconcile(e, entry, step);
+        step.cycleNeeded = true;
+        return Outcome.applied();
+    }
+
+    /** Makes what the agent runs agree with what the engine believes runs on that node. */
+    private void reconcile(Event.NodeRegistered e, NodeEntry entry, Step step) {
+        Set<RunningAllocation> reported = new HashSet<>(e.running());
+        for (JobId id : List.copyOf(entry.running)) {
+            Job job = state.jobs.get(id);
+            boolean known = reported.contains(new RunningAllocation(id, job.attempt()));
+            boolean batch = job.batchNode().orElse("").equals(e.node());
+            if (known) {
+                if (job.endingAs() != null) {
+                    step.effects.add(kill(job, List.of(e.node()), TERMINATE, config.killGrace()));
+                }
+            } else if (batch) {
+                finish(job, JobState.NODE_FAIL, "batch script lost on " + e.node() + " (agent restarted)",
+                        OptionalInt.empty(), e.at(), step);
+            } else {
+                step.effects.add(new Effect.RelaunchOnNode(job, allocatedNodes(job), nodelist(job), e.node()));
+            }
+        }
+        // Report order is the agent's; sort so the effects come out in a decided order.
+        List<RunningAllocation> strays = new ArrayList<>();
+        for (RunningAllocation r : e.running()) {
+            Job job = state.jobs.get(r.job());
+            if (job == null || !job.isRunning() || job.attempt() != r.attempt() || !job.holds(e.node())) {
+                strays.add(r);
+            }
+        }
+        strays.sort((a, b) -> a.job().equals(b.job()) ? Integer.compare(a.attempt(), b.attempt())
+                : a.job().compareTo(b.job()));
+        for (RunningAllocation r : strays) {
+            step.effects.add(new Effect.KillJob(r.job(), r.attempt(), List.of(e.node()), KILL_NOW, Duration.ZERO));
+        }
+    }
+
+    private Outcome disconnect(Event.NodeDisconnected e) {
+        NodeEntry entry = state.nodes.get(e.node());
+        if (entry != null) {
+            entry.connected = false;
+        }
+        return Outcome.applied();
+    }
+
+    private Outcome drain(Event.NodeDrainRequested e, Step step) {
+        NodeEntry entry = state.nodes.get(e.node());
+        if (entry == null) {
+            return new Rejected(Rejection.NOT_FOUND, "node '" + e.node() + "' does not exist");
+        }
+        entry.record = entry.record.withDrain(Optional.of(new Drain(e.reason(), e.by(), e.at())));
+        step.changes.add(new StateChange.NodeUpserted(entry.record));
+        return Outcome.applied();
+    }
+
+    private Outcome resume(Event.NodeResumeRequested e, Step step) {
+        NodeEntry entry = state.nodes.get(e.node());
+        if (entry == null) {
+            return new Rejected(Rejection.NOT_FOUND, "node '" + e.node() + "' does not exist");
+        }
+        if (entry.drained()) {
+            entry.record = entry.record.withDrain(Optional.empty());
+            step.changes.add(new StateChange.NodeUpserted(entry.record));
+            step.cycleNeeded = true;
+        }
+        return Outcome.applied();
+    }
+
+    // ---- the scheduling cycle ----
+
+    private void runCycle(Instant now, Step step) {
+        boolean blocked = false;
+        for (JobId id : List.copyOf(state.pending)) {
+            Job job = state.jobs.get(id);
+            if (blocked) {
+                setReason(job, "Priority", step);
+                continue;
+            }
+            List<Candidate> candidates = new ArrayList<>();
+            int eligibleBigEnough = 0;
+            for (NodeEntry n : state.nodes.values()) {
+                if (n.connected && !n.drained()) {
+                    candidates.add(new Candidate(n.record.name(), List.copyOf(n.freeGpus)));
+                    if (n.record.gpus().size() >= job.spec().gpusPerNode()) {
+                        eligibleBigEnough++;
+                    }
+                }
+            }
+            Optional<List<NodeAllocation>> placement = placer.place(job.spec().nodes(), job.spec().gpusPerNode(),
+                    candidates);
+            if (placement.isEmpty()) {
+                // Slurm's words: nodes down or drained vs. nodes busy.
+                setReason(job, eligibleBigEnough < job.spec().nodes() ? "ReqNodeNotAvail" : "Resources", step);
+                blocked = true;
+                continue;
+            }
+            Job started = job.started(placement.get(), now);
+            state.hold(started);
+            upsert(started, step);
+            step.effects.add(new Effect.LaunchJob(started, allocatedNodes(started), nodelist(started)));
+            step.effects.add(timeLimitTimer(started));
+        }
+    }
+
+    private void setReason(Job job, String reason, Step step) {
+        if (!job.reason().equals(reason)) {
+            upsert(job.withReason(reason), step);
+        }
+    }
+
+    // ---- helpers ----
+
+    private void upsert(Job job, Step step) {
+        state.put(job);
+        step.changes.add(new StateChange.JobUpserted(job));
+    }
+
+    private Effect.ScheduleTimer timeLimitTimer(Job job) {
+        return new Effect.ScheduleTimer(job.startTime().plus(job.spec().timeLimit()),
+                new TimerKey.TimeLimit(job.id(), job.attempt()));
+    }
+
+    private static Effect.KillJob kill(Job job, List<String> nodes, String signal, Duration grace) {
+        return new Effect.KillJob(job.id(), job.attempt(), nodes, signal, grace);
+    }
+
+    private static List<String> nodesOf(Job job) {
+        return job.allocation().stream().map(NodeAllocation::node).toList();
+    }
+
+    private static String nodelist(Job job) {
+        return Hostlist.compress(nodesOf(job));
+    }
+
+    private List<AllocatedNode> allocatedNodes(Job job) {
+        List<AllocatedNode> out = new ArrayList<>();
+        for (NodeAllocation a : job.allocation()) {
+            NodeEntry n = state.nodes.get(a.node());
+            out.add(new AllocatedNode(a.node(), n == null ? "" : n.record.address(), a.gpus()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,10 @@
+package dev.rota.core.engine;
+
+import dev.rota.core.job.JobId;
+
+/** What a timer is for; the engine ignores a timer whose subject has moved on. */
+public sealed interface TimerKey {
+    /** The time limit of one attempt of a job. */
+    record TimeLimit(JobId job, int attempt) implements TimerKey {
+    }
+}

@@ -1,0 +1,127 @@
+package dev.rota.core.job;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A job as the engine knows it. Immutable: every change makes a new value, so a published snapshot
+ * can share jobs with the engine safely.
+ *
+ * @param reason     why it is pending, or how it ended; empty when there is nothing to say
+ * @param exitCode   exit status of the batch script once it ended (128 + N for signal N)
+ * @param startTime  null until it first runs
+ * @param endTime    null until it reaches a terminal state
+ * @param allocation the nodes and GPUs it holds while RUNNING (first node runs the script); empty
+ *                   otherwise
+ * @param attempt    counts starts; a report about another attempt is stale
+ * @param endingAs   the terminal state to record when its processes have exited (CANCELLED or
+ *                   TIMEOUT), or null when it should end by its exit code
+ * @param masterPort the MASTER_PORT for torch.distributed, fixed per job
+ */
+public record Job(
+        JobId id,
+        JobSpec spec,
+        JobState state,
+        String reason,
+        OptionalInt exitCode,
+        Instant submitTime,
+        Instant startTime,
+        Instant endTime,
+        List<NodeAllocation> allocation,
+        int attempt,
+        String outputPath,
+        String errorPath,
+        JobState endingAs,
+        int masterPort) {
+
+    public Job {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(exitCode, "exitCode");
+        Objects.requireNonNull(submitTime, "submitTime");
+        allocation = List.copyOf(allocation);
+        Objects.requireNonNull(outputPath, "outputPath");
+        Objects.requireNonNull(errorPath, "errorPath");
+    }
+
+    /** A new PENDING job, its output paths resolved from the spec's patterns. */
+    public static Job submitted(JobId id, JobSpec spec, Instant at, int masterPort) {
+        String out = OutputPaths.resolve(spec.outputPattern().isEmpty() ? OutputPaths.DEFAULT_PATTERN
+                : spec.outputPattern(), id, spec);
+        String err = spec.errorPattern().isEmpty() ? "" : OutputPaths.resolve(spec.errorPattern(), id, spec);
+        return new Job(id, spec, JobState.PENDING, "", OptionalInt.empty(), at, null, null, List.of(), 0, out, err,
+                null, masterPort);
+    }
+
+    /** The node that runs the batch script, if allocated. */
+    public Optional<String> batchNode() {
+        return allocation.isEmpty() ? Optional.empty() : Optional.of(allocation.get(0).node());
+    }
+
+    public boolean isRunning() {
+        return state == JobState.RUNNING;
+    }
+
+    /**
+     * This job moved to {@code next}.
+     *
+     * @throws IllegalStateException when the transition table forbids it (a bug in the engine)
+     */
+    public Job movedTo(JobState next, String newReason) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("job " + id + ": " + state + " -> " + next + " is not allowed");
+        }
+        return new Job(id, spec, next, newReason, exitCode, submitTime, startTime, endTime, allocation, attempt,
+                outputPath, errorPath, endingAs, masterPort);
+    }
+
+    /** RUNNING on {@code nodes}, as a new attempt. */
+    public Job started(List<NodeAllocation> nodes, Instant at) {
+        Job moved = movedTo(JobState.RUNNING, "");
+        return new Job(id, spec, moved.state, "", OptionalInt.empty(), submitTime, at, null, nodes, attempt + 1,
+                outputPath, errorPath, null, masterPort);
+    }
+
+    /** Ended in terminal state {@code end}, releasing its allocation. */
+    public Job ended(JobState end, String newReason, OptionalInt code, Instant at) {
+        if (!end.isTerminal()) {
+            throw new IllegalArgumentException("not a terminal state: " + end);
+        }
+        Job moved = movedTo(end, newReason);
+        return new Job(id, spec, moved.state, newReason, code, submitTime, startTime, at, List.of(), attempt,
+                outputPath, errorPath, null, masterPort);
+    }
+
+    /** Still running, but its processes are being stopped; it will end as {@code end}. */
+    public Job ending(JobState end, String newReason) {
+        if (state != JobState.RUNNING || !end.isTerminal()) {
+            throw new IllegalStateException("job " + id + " in " + state + " cannot end as " + end);
+        }
+        return new Job(id, spec, state, newReason, exitCode, submitTime, startTime, endTime, allocation, attempt,
+                outputPath, errorPath, end, masterPort);
+    }
+
+    /** Same state, another pending reason. */
+    public Job withReason(String newReason) {
+        if (newReason.equals(reason)) {
+            return this;
+        }
+        return new Job(id, spec, state, newReason, exitCode, submitTime, startTime, endTime, allocation, attempt,
+                outputPath, errorPath, endingAs, masterPort);
+    }
+
+    /** True when it holds GPUs or a node slot on {@code node}. */
+    public boolean holds(String node) {
+        for (NodeAllocation a : allocation) {
+            if (a.node().equals(node)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

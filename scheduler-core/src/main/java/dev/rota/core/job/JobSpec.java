@@ -1,0 +1,71 @@
+package dev.rota.core.job;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What a user asked for, with defaults already filled in by the edge. Immutable.
+ *
+ * @param user        who submitted it (from the caller's identity, never from the request body)
+ * @param nodes       number of nodes, all-or-nothing
+ * @param tasksPerNode tasks srun starts per node (at least 1)
+ * @param gpusPerNode GPUs on every node of the allocation (0 allowed)
+ * @param timeLimit   wall-clock limit, positive
+ * @param environment exported to the job; sorted so iteration is deterministic
+ */
+public record JobSpec(
+        String name,
+        String user,
+        String account,
+        String partition,
+        int nodes,
+        int tasksPerNode,
+        int gpusPerNode,
+        Duration timeLimit,
+        String script,
+        List<String> scriptArgs,
+        String workingDir,
+        String outputPattern,
+        String errorPattern,
+        SortedMap<String, String> environment) {
+
+    public JobSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(partition, "partition");
+        Objects.requireNonNull(timeLimit, "timeLimit");
+        Objects.requireNonNull(script, "script");
+        Objects.requireNonNull(workingDir, "workingDir");
+        Objects.requireNonNull(outputPattern, "outputPattern");
+        Objects.requireNonNull(errorPattern, "errorPattern");
+        if (nodes < 1) {
+            throw new IllegalArgumentException("nodes must be at least 1: " + nodes);
+        }
+        if (tasksPerNode < 1) {
+            throw new IllegalArgumentException("tasksPerNode must be at least 1: " + tasksPerNode);
+        }
+        if (gpusPerNode < 0) {
+            throw new IllegalArgumentException("gpusPerNode must not be negative: " + gpusPerNode);
+        }
+        if (timeLimit.isNegative() || timeLimit.isZero()) {
+            throw new IllegalArgumentException("timeLimit must be positive: " + timeLimit);
+        }
+        scriptArgs = List.copyOf(scriptArgs);
+        environment = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(environment));
+    }
+
+    /** A copy with another environment (sorted). */
+    public JobSpec withEnvironment(Map<String, String> env) {
+        return new JobSpec(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
+                scriptArgs, workingDir, outputPattern, errorPattern, new TreeMap<>(env));
+    }
+
+    public int totalGpus() {
+        return nodes * gpusPerNode;
+    }
+}

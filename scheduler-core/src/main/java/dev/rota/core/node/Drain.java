@@ -1,0 +1,7 @@
+package dev.rota.core.node;
+
+import java.time.Instant;
+
+/** Why, by whom and when a node was drained. */
+public record Drain(String reason, String by, Instant at) {
+}
