@@ -52,6 +52,12 @@ public final class Hostlist {
         return String.join(",", out);
     }
 
+    /** Zero-padded numbers only form a range with numbers of the same width ({@code 09-10} vs {@code 9-10}). */
+    private static boolean samePadding(String a, String b) {
+        boolean padded = a.length() > 1 && a.charAt(0) == '0' || b.length() > 1 && b.charAt(0) == '0';
+        return !padded || a.length() == b.length();
+    }
+
     private static String ranges(List<String> numbers) {
         List<String> sorted = new ArrayList<>(numbers);
         sorted.sort(NodeNames.NATURAL);
@@ -59,7 +65,7 @@ public final class Hostlist {
         int i = 0;
         while (i < sorted.size()) {
             int j = i;
-            while (j + 1 < sorted.size() && sorted.get(j + 1).length() == sorted.get(i).length()
+            while (j + 1 < sorted.size() && samePadding(sorted.get(i), sorted.get(j + 1))
                     && Long.parseLong(sorted.get(j + 1)) == Long.parseLong(sorted.get(j)) + 1) {
                 j++;
             }

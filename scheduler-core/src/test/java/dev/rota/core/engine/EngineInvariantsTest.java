@@ -1,0 +1,156 @@
+package dev.rota.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rota.core.job.Job;
+import dev.rota.core.job.JobId;
+import dev.rota.core.job.JobSpec;
+import dev.rota.core.job.NodeAllocation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Property tests: random but seeded event sequences (submits of random gangs, exits, cancels,
+ * drains, disconnects, re-registrations, timers) must never break the scheduler's invariants, and
+ * the same sequence must always give the same results. A failing seed reproduces exactly.
+ */
+class EngineInvariantsTest {
+    private static final int NODES = 4;
+    private static final int GPUS = 8;
+
+    static LongStream seeds() {
+        return LongStream.rangeClosed(1, 300);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void no_gpu_is_ever_allocated_twice_and_gangs_are_whole(long seed) {
+        List<Event> events = randomRun(seed, 150);
+        SchedulerEngine engine = SchedulerEngine.fresh(EngineConfig.defaults());
+        for (Event e : events) {
+            engine.handle(List.of(e));
+            checkInvariants(engine.snapshot());
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void the_same_events_give_the_same_results(long seed) {
+        List<Event> events = randomRun(seed, 150);
+        assertThat(replay(events)).isEqualTo(replay(events));
+    }
+
+    private static List<StepResult> replay(List<Event> events) {
+        SchedulerEngine engine = SchedulerEngine.fresh(EngineConfig.defaults());
+        List<StepResult> out = new ArrayList<>();
+        // Batches of varying size, as the daemon's group commit produces them.
+        for (int i = 0; i < events.size(); i += 3) {
+            out.add(engine.handle(events.subList(i, Math.min(events.size(), i + 3))));
+        }
+        return out;
+    }
+
+    private static void checkInvariants(ClusterSnapshot s) {
+        Map<String, Set<Integer>> used = new HashMap<>();
+        Map<String, Integer> gpusByNode = new HashMap<>();
+        for (NodeView n : s.nodes()) {
+            gpusByNode.put(n.name(), n.gpusTotal());
+        }
+        Map<String, Integer> allocatedByNode = new HashMap<>();
+        for (Job j : s.jobs().values()) {
+            if (!j.isRunning()) {
+                assertThat(j.allocation()).as("job %s in %s holds nothing", j.id(), j.state()).isEmpty();
+                continue;
+            }
+            assertThat(j.allocation()).as("gang of job %s is whole", j.id()).hasSize(j.spec().nodes());
+            assertThat(j.allocation().stream().map(NodeAllocation::node).distinct().count())
+                    .as("job %s uses distinct nodes", j.id()).isEqualTo(j.spec().nodes());
+            for (NodeAllocation a : j.allocation()) {
+                assertThat(a.gpus()).hasSize(j.spec().gpusPerNode());
+                for (int g : a.gpus()) {
+                    assertThat(g).isBetween(0, gpusByNode.get(a.node()) - 1);
+                    assertThat(used.computeIfAbsent(a.node(), k -> new HashSet<>()).add(g))
+                            .as("gpu %d of %s allocated twice", g, a.node()).isTrue();
+                }
+                allocatedByNode.merge(a.node(), a.gpus().size(), Integer::sum);
+            }
+        }
+        for (NodeView n : s.nodes()) {
+            assertThat(n.gpusAllocated()).as("%s allocation count", n.name())
+                    .isEqualTo(allocatedByNode.getOrDefault(n.name(), 0));
+        }
+    }
+
+    /**
+     * A random run. Exits and timers refer to jobs by the ids the engine will assign (1, 2, ...),
+     * which works because the generator replays its own shadow engine to learn what is running.
+     */
+    private static List<Event> randomRun(long seed, int length) {
+        Random random = new Random(seed);
+        SchedulerEngine shadow = SchedulerEngine.fresh(EngineConfig.defaults());
+        List<Event> events = new ArrayList<>();
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        for (int i = 1; i <= NODES; i++) {
+            Event e = new Event.NodeRegistered(now, "node-" + i, "h" + i + ":1", EngineHarness.gpus("node-" + i, GPUS),
+                    List.of(), List.of());
+            events.add(e);
+            shadow.handle(List.of(e));
+        }
+        for (int i = 0; i < length; i++) {
+            now = now.plusSeconds(1 + random.nextInt(30));
+            ClusterSnapshot s = shadow.snapshot();
+            List<Job> running = s.jobs().values().stream().filter(Job::isRunning).toList();
+            List<Job> live = s.jobs().values().stream().filter(j -> !j.state().isTerminal()).toList();
+            String node = "node-" + (1 + random.nextInt(NODES));
+            int dice = random.nextInt(100);
+            Event e;
+            if (dice < 40) {
+                e = new Event.JobSubmitted(now, spec(1 + random.nextInt(3), random.nextInt(GPUS + 1)));
+            } else if (dice < 65 && !running.isEmpty()) {
+                Job j = running.get(random.nextInt(running.size()));
+                e = new Event.AllocationEnded(now, j.batchNode().orElseThrow(), j.id(), j.attempt(),
+                        random.nextInt(3), "");
+            } else if (dice < 72 && !live.isEmpty()) {
+                e = new Event.JobCancelRequested(now, live.get(random.nextInt(live.size())).id(), "alice");
+            } else if (dice < 77 && !running.isEmpty()) {
+                Job j = running.get(random.nextInt(running.size()));
+                e = new Event.TimerFired(now, new dev.rota.core.engine.TimerKey.TimeLimit(j.id(), j.attempt()));
+            } else if (dice < 83) {
+                e = new Event.NodeDrainRequested(now, node, "test", "admin");
+            } else if (dice < 90) {
+                e = new Event.NodeResumeRequested(now, node, "admin");
+            } else if (dice < 94) {
+                e = new Event.NodeDisconnected(now, node);
+            } else {
+                // Re-registration reporting a random subset of what it runs, plus a stray.
+                List<Event.RunningAllocation> reported = new ArrayList<>();
+                for (Job j : running) {
+                    if (j.holds(node) && random.nextBoolean()) {
+                        reported.add(new Event.RunningAllocation(j.id(), j.attempt()));
+                    }
+                }
+                reported.add(new Event.RunningAllocation(JobId.of(10_000 + i), 1));
+                e = new Event.NodeRegistered(now, node, "h:1", EngineHarness.gpus(node, GPUS), reported, List.of());
+            }
+            events.add(e);
+            shadow.handle(List.of(e));
+        }
+        return events;
+    }
+
+    private static JobSpec spec(int nodes, int gpus) {
+        return new JobSpec("j", "alice", "", "", nodes, 1, gpus, Duration.ofMinutes(5), "true", List.of(), "/tmp",
+                "", "", new TreeMap<>());
+    }
+}

@@ -1,0 +1,333 @@
+package dev.rota.core.engine;
+
+import static dev.rota.core.engine.EngineHarness.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rota.core.engine.Outcome.Rejected;
+import dev.rota.core.engine.Outcome.Rejection;
+import dev.rota.core.job.Job;
+import dev.rota.core.job.JobId;
+import dev.rota.core.job.JobState;
+import dev.rota.core.job.NodeAllocation;
+import dev.rota.core.node.NodeState;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class SchedulerEngineTest {
+
+    @Nested
+    class Submitting {
+        @Test
+        void a_two_node_job_starts_on_both_nodes_with_its_gpus() {
+            EngineHarness h = EngineHarness.withNodes(2, 8);
+            JobId id = h.submit(spec().nodes(2).gpusPerNode(4).build());
+
+            Job job = h.job(id);
+            assertThat(job.state()).isEqualTo(JobState.RUNNING);
+            assertThat(job.allocation()).containsExactly(
+                    new NodeAllocation("node-1", List.of(0, 1, 2, 3)),
+                    new NodeAllocation("node-2", List.of(0, 1, 2, 3)));
+            Effect.LaunchJob launch = h.effectsOf(Effect.LaunchJob.class).get(0);
+            assertThat(launch.nodelist()).isEqualTo("node-[1-2]");
+            assertThat(launch.nodes()).extracting(Effect.AllocatedNode::address)
+                    .containsExactly("10.0.0.1:7000", "10.0.0.2:7000");
+            assertThat(h.effectsOf(Effect.ScheduleTimer.class)).containsExactly(new Effect.ScheduleTimer(
+                    EngineHarness.T0.plus(Duration.ofMinutes(10)), new TimerKey.TimeLimit(id, 1)));
+            assertThat(h.node("node-1").state()).isEqualTo(NodeState.MIXED);
+        }
+
+        @Test
+        void ids_are_sequential_and_persisted_with_the_counter() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            JobId a = h.submit(spec().build());
+            JobId b = h.submit(spec().build());
+            assertThat(b.value()).isEqualTo(a.value() + 1);
+            assertThat(h.changes).contains(new StateChange.NextJobIdAdvanced(b.value() + 1));
+        }
+
+        @Test
+        void a_job_wider_than_any_node_is_rejected_at_submit() {
+            EngineHarness h = EngineHarness.withNodes(2, 8);
+            Outcome o = h.one(new Event.JobSubmitted(h.now, spec().gpusPerNode(16).build()));
+            assertThat(o).isInstanceOfSatisfying(Rejected.class, r -> {
+                assertThat(r.kind()).isEqualTo(Rejection.INFEASIBLE);
+                assertThat(r.message()).contains("16 GPUs per node").contains("largest node").contains("has 8");
+            });
+            assertThat(h.engine.snapshot().jobs()).isEmpty();
+        }
+
+        @Test
+        void a_job_needing_more_nodes_than_exist_is_rejected() {
+            EngineHarness h = EngineHarness.withNodes(2, 8);
+            Outcome o = h.one(new Event.JobSubmitted(h.now, spec().nodes(3).build()));
+            assertThat(o).isInstanceOfSatisfying(Rejected.class,
+                    r -> assertThat(r.message()).contains("3 nodes").contains("only 2"));
+        }
+
+        @Test
+        void an_unknown_partition_is_rejected_naming_the_known_ones() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            Outcome o = h.one(new Event.JobSubmitted(h.now, spec().partition("gpu-big").build()));
+            assertThat(o).isInstanceOfSatisfying(Rejected.class,
+                    r -> assertThat(r.message()).contains("'gpu-big'").contains("main"));
+        }
+
+        @Test
+        void defaults_fill_partition_and_account() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            Job job = h.job(h.submit(spec().build()));
+            assertThat(job.spec().partition()).isEqualTo("main");
+            assertThat(job.spec().account()).isEqualTo("default");
+            assertThat(job.outputPath()).isEqualTo("/home/alice/rota-" + job.id() + ".out");
+        }
+    }
+
+    @Nested
+    class Queueing {
+        @Test
+        void jobs_wait_in_fifo_order_with_slurm_reasons() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            JobId running = h.submit(spec().gpusPerNode(8).build());
+            JobId first = h.submit(spec().gpusPerNode(8).build());
+            JobId second = h.submit(spec().gpusPerNode(1).build());
+
+            assertThat(h.job(running).state()).isEqualTo(JobState.RUNNING);
+            assertThat(h.job(first).reason()).isEqualTo("Resources");
+            // No backfill yet: a small job behind a blocked one waits its turn.
+            assertThat(h.job(second).state()).isEqualTo(JobState.PENDING);
+            assertThat(h.job(second).reason()).isEqualTo("Priority");
+
+            h.ended(running, 0);
+            assertThat(h.job(first).state()).isEqualTo(JobState.RUNNING);
+        }
+
+        @Test
+        void a_drained_node_takes_no_new_jobs_but_keeps_its_running_ones() {
+            EngineHarness h = EngineHarness.withNodes(2, 8);
+            JobId before = h.submit(spec().gpusPerNode(8).build());
+            h.one(new Event.NodeDrainRequested(h.now, "node-2", "maintenance", "admin"));
+            JobId after = h.submit(spec().gpusPerNode(8).build());
+
+            assertThat(h.job(before).allocation().get(0).node()).isEqualTo("node-1");
+            assertThat(h.job(after).state()).isEqualTo(JobState.PENDING);
+            assertThat(h.job(after).reason()).as("waits for node-1, the only one it may use").isEqualTo("Resources");
+            assertThat(h.node("node-2").state()).isEqualTo(NodeState.DRAINED);
+
+            h.one(new Event.NodeResumeRequested(h.now, "node-2", "admin"));
+            assertThat(h.job(after).allocation()).extracting(NodeAllocation::node).containsExactly("node-2");
+        }
+
+        @Test
+        void a_job_whose_only_nodes_are_drained_says_so() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            h.one(new Event.NodeDrainRequested(h.now, "node-1", "maintenance", "admin"));
+            JobId id = h.submit(spec().build());
+            assertThat(h.job(id).reason()).isEqualTo("ReqNodeNotAvail");
+        }
+
+        @Test
+        void draining_a_busy_node_lets_its_job_finish() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            JobId id = h.submit(spec().gpusPerNode(2).build());
+            h.one(new Event.NodeDrainRequested(h.now, "node-1", "bad fan", "admin"));
+            assertThat(h.node("node-1").state()).isEqualTo(NodeState.DRAINING);
+            assertThat(h.job(id).state()).isEqualTo(JobState.RUNNING);
+            h.ended(id, 0);
+            assertThat(h.node("node-1").state()).isEqualTo(NodeState.DRAINED);
+            assertThat(h.node("node-1").record().drain().orElseThrow().reason()).isEqualTo("bad fan");
+        }
+
+        @Test
+        void draining_an_unknown_node_is_not_found() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            assertThat(h.one(new Event.NodeDrainRequested(h.now, "node-9", "x", "admin")))
+                    .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.kind()).isEqualTo(Rejection.NOT_FOUND));
+        }
+
+        @Test
+        void a_disconnected_node_gets_no_work() {
+            EngineHarness h = EngineHarness.withNodes(2, 8);
+            h.one(new Event.NodeDisconnected(h.now, "node-1"));
+            JobId id = h.submit(spec().gpusPerNode(1).build());
+            assertThat(h.job(id).allocation()).extracting(NodeAllocation::node).containsExactly("node-2");
+            assertThat(h.node("node-1").state()).isEqualTo(NodeState.DOWN);
+        }
+    }
+
+    @Nested
+    class Ending {
+        @Test
+        void exit_zero_completes_and_frees_the_gpus() {
+            EngineHarness h = EngineHarness.withNodes(2, 8);
+            JobId id = h.submit(spec().nodes(2).gpusPerNode(8).build());
+            h.advance(Duration.ofSeconds(30)).ended(id, 0);
+
+            Job job = h.job(id);
+            assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+            assertThat(job.exitCode()).hasValue(0);
+            assertThat(job.endTime()).isEqualTo(EngineHarness.T0.plusSeconds(30));
+            assertThat(h.node("node-1").gpusAllocated()).isZero();
+            // Every node is told to clean up, which also acknowledges the report.
+            assertThat(h.effectsOf(Effect.KillJob.class)).containsExactly(
+                    new Effect.KillJob(id, 1, List.of("node-1", "node-2"), "KILL", Duration.ZERO));
+        }
+
+        @Test
+        void a_non_zero_exit_fails_with_its_code() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            JobId id = h.submit(spec().build());
+            h.ended(id, 3);
+            assertThat(h.job(id).state()).isEqualTo(JobState.FAILED);
+            assertThat(h.job(id).exitCode()).hasValue(3);
+            assertThat(h.job(id).reason()).isEqualTo("NonZeroExitCode");
+        }
+
+        @Test
+        void a_launch_error_fails_the_job_with_the_error() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            JobId id = h.submit(spec().build());
+            h.one(new Event.AllocationEnded(h.now, "node-1", id, 1, 0, "working directory /nope does not exist"));
+            assertThat(h.job(id).state()).isEqualTo(JobState.FAILED);
+            assertThat(h.job(id).reason()).contains("/nope");
+        }
+
+        @Test
+        void a_report_from_another_attempt_or_node_is_ignored() {
+            EngineHarness h = EngineHarness.withNodes(2, 8);
+            JobId id = h.submit(spec().build());
+            h.one(new Event.AllocationEnded(h.now, "node-1", id, 7, 0, ""));
+            h.one(new Event.AllocationEnded(h.now, "node-2", id, 1, 0, ""));
+            assertThat(h.job(id).state()).isEqualTo(JobState.RUNNING);
+        }
+
+        @Test
+        void the_time_limit_signals_then_the_exit_records_timeout() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            JobId id = h.submit(spec().limit(Duration.ofMinutes(1)).build());
+            h.advance(Duration.ofMinutes(1)).one(new Event.TimerFired(h.now, new TimerKey.TimeLimit(id, 1)));
+
+            assertThat(h.job(id).state()).isEqualTo(JobState.RUNNING);
+            assertThat(h.effectsOf(Effect.KillJob.class)).containsExactly(
+                    new Effect.KillJob(id, 1, List.of("node-1"), "TERM", Duration.ofSeconds(10)));
+            h.ended(id, 143);
+            assertThat(h.job(id).state()).isEqualTo(JobState.TIMEOUT);
+            assertThat(h.job(id).exitCode()).hasValue(143);
+        }
+
+        @Test
+        void a_stale_timer_does_nothing() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            JobId id = h.submit(spec().build());
+            h.ended(id, 0);
+            h.one(new Event.TimerFired(h.now, new TimerKey.TimeLimit(id, 1)));
+            assertThat(h.job(id).state()).isEqualTo(JobState.COMPLETED);
+        }
+    }
+
+    @Nested
+    class Cancelling {
+        @Test
+        void a_pending_job_is_cancelled_at_once() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            h.submit(spec().gpusPerNode(8).build());
+            JobId waiting = h.submit(spec().gpusPerNode(8).build());
+            h.tryCancel(waiting, "alice");
+            assertThat(h.job(waiting).state()).isEqualTo(JobState.CANCELLED);
+            assertThat(h.job(waiting).reason()).isEqualTo("Cancelled by alice");
+        }
+
+        @Test
+        void a_running_job_is_killed_and_ends_cancelled_when_its_processes_are_gone() {
+            EngineHarness h = EngineHarness.withNodes(2, 8);
+            JobId id = h.submit(spec().nodes(2).build());
+            h.tryCancel(id, "alice");
+            assertThat(h.job(id).state()).isEqualTo(JobState.RUNNING);
+            assertThat(h.effectsOf(Effect.KillJob.class)).containsExactly(
+                    new Effect.KillJob(id, 1, List.of("node-1", "node-2"), "TERM", Duration.ofSeconds(10)));
+
+            h.tryCancel(id, "alice");
+            assertThat(h.effectsOf(Effect.KillJob.class)).as("cancel is idempotent").hasSize(1);
+
+            h.ended(id, 143);
+            assertThat(h.job(id).state()).isEqualTo(JobState.CANCELLED);
+        }
+
+        @Test
+        void only_the_owner_or_root_may_cancel() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            JobId id = h.submit(spec().user("alice").build());
+            assertThat(h.tryCancel(id, "bob")).isInstanceOfSatisfying(Rejected.class,
+                    r -> assertThat(r.kind()).isEqualTo(Rejection.PERMISSION_DENIED));
+            assertThat(h.tryCancel(id, "root")).isInstanceOf(Outcome.Applied.class);
+        }
+
+        @Test
+        void an_unknown_job_is_not_found_and_a_finished_one_is_a_no_op() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            assertThat(h.tryCancel(JobId.of(99), "alice")).isInstanceOfSatisfying(Rejected.class,
+                    r -> assertThat(r.message()).isEqualTo("job 99 does not exist"));
+            JobId id = h.submit(spec().build());
+            h.ended(id, 0);
+            assertThat(h.tryCancel(id, "alice")).isInstanceOf(Outcome.Applied.class);
+            assertThat(h.job(id).state()).isEqualTo(JobState.COMPLETED);
+        }
+    }
+
+    @Nested
+    class Recovering {
+        @Test
+        void a_restored_engine_keeps_running_jobs_gpus_and_rearms_their_timers() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            JobId id = h.submit(spec().gpusPerNode(6).build());
+            var snap = h.engine.snapshot();
+            var nodes = snap.nodes().stream().map(NodeView::record).toList();
+
+            SchedulerEngine restored = SchedulerEngine.restore(EngineConfig.defaults(), id.value() + 1, nodes,
+                    snap.jobs().values());
+            assertThat(restored.recoveryEffects()).containsExactly(new Effect.ScheduleTimer(
+                    EngineHarness.T0.plus(Duration.ofMinutes(10)), new TimerKey.TimeLimit(id, 1)));
+            EngineHarness r = new EngineHarness(restored);
+            assertThat(r.node("node-1").state()).isEqualTo(NodeState.DOWN);
+            assertThat(r.node("node-1").gpusAllocated()).isEqualTo(6);
+            JobId next = r.submit(spec().build());
+            assertThat(next.value()).isEqualTo(id.value() + 1);
+        }
+
+        @Test
+        void on_re_registration_a_lost_batch_fails_the_job_and_strays_are_killed() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            JobId lost = h.submit(spec().build());
+            h.one(new Event.NodeDisconnected(h.now, "node-1"));
+            h.one(new Event.NodeRegistered(h.now, "node-1", "10.0.0.1:7000", EngineHarness.gpus("node-1", 8),
+                    List.of(new Event.RunningAllocation(JobId.of(77), 1)), List.of()));
+
+            assertThat(h.job(lost).state()).isEqualTo(JobState.NODE_FAIL);
+            assertThat(h.effectsOf(Effect.KillJob.class)).contains(
+                    new Effect.KillJob(JobId.of(77), 1, List.of("node-1"), "KILL", Duration.ZERO));
+        }
+
+        @Test
+        void exits_repeated_at_registration_are_recorded_before_reconciling() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            JobId id = h.submit(spec().build());
+            h.one(new Event.NodeDisconnected(h.now, "node-1"));
+            h.one(new Event.NodeRegistered(h.now, "node-1", "10.0.0.1:7000", EngineHarness.gpus("node-1", 8),
+                    List.of(), List.of(new Event.EndedAllocation(id, 1, 4, ""))));
+            assertThat(h.job(id).state()).isEqualTo(JobState.FAILED);
+            assertThat(h.job(id).exitCode()).hasValue(4);
+        }
+
+        @Test
+        void a_non_batch_node_that_forgot_the_allocation_is_told_again() {
+            EngineHarness h = EngineHarness.withNodes(2, 8);
+            JobId id = h.submit(spec().nodes(2).build());
+            h.one(new Event.NodeRegistered(h.now, "node-2", "10.0.0.2:7000", EngineHarness.gpus("node-2", 8),
+                    List.of(), List.of()));
+            assertThat(h.job(id).state()).isEqualTo(JobState.RUNNING);
+            assertThat(h.effectsOf(Effect.RelaunchOnNode.class)).singleElement()
+                    .satisfies(r -> assertThat(r.node()).isEqualTo("node-2"));
+        }
+    }
+}
