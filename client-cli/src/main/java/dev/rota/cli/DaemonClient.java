@@ -1,0 +1,161 @@
+package dev.rota.cli;
+
+import dev.rota.api.v1.CancelJobRequest;
+import dev.rota.api.v1.DrainNodeRequest;
+import dev.rota.api.v1.GetJobRequest;
+import dev.rota.api.v1.Job;
+import dev.rota.api.v1.JobServiceGrpc;
+import dev.rota.api.v1.JobServiceGrpc.JobServiceBlockingStub;
+import dev.rota.api.v1.JobSpec;
+import dev.rota.api.v1.JobState;
+import dev.rota.api.v1.ListJobsRequest;
+import dev.rota.api.v1.ListNodesRequest;
+import dev.rota.api.v1.Node;
+import dev.rota.api.v1.NodeServiceGrpc;
+import dev.rota.api.v1.NodeServiceGrpc.NodeServiceBlockingStub;
+import dev.rota.api.v1.ResumeNodeRequest;
+import dev.rota.api.v1.SubmitJobRequest;
+import dev.rota.cli.channel.DaemonAddress;
+import dev.rota.cli.channel.DeadlineInterceptor;
+import dev.rota.cli.channel.UserHeaderInterceptor;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * {@code rotad} as the CLI sees it: one blocking method per RPC, each returning the answer or
+ * throwing a {@link Failure} whose message a user can act on ("job 42 does not exist", "cannot
+ * reach the Rota daemon at ..."). Every call carries the caller's {@code rota-user} header and a
+ * {@link #CALL_TIMEOUT} deadline. Owns its channel; {@link #close()} shuts it down. Used from one
+ * thread.
+ */
+final class DaemonClient implements AutoCloseable {
+    /** How long one call may take before the CLI gives up. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ManagedChannel channel;
+    private final DaemonAddress address;
+    private final JobServiceBlockingStub jobs;
+    private final NodeServiceBlockingStub nodes;
+
+    DaemonClient(ManagedChannel channel, DaemonAddress address, String user) {
+        this.channel = channel;
+        this.address = address;
+        Channel intercepted = ClientInterceptors.intercept(channel,
+                new UserHeaderInterceptor(user), new DeadlineInterceptor(CALL_TIMEOUT));
+        this.jobs = JobServiceGrpc.newBlockingStub(intercepted);
+        this.nodes = NodeServiceGrpc.newBlockingStub(intercepted);
+    }
+
+    /** @return the new job's id */
+    long submit(JobSpec spec) {
+        return call(null, () -> jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()).getJobId());
+    }
+
+    Job job(long id) {
+        return call("job " + id, () -> jobs.getJob(GetJobRequest.newBuilder().setJobId(id).build()).getJob());
+    }
+
+    /** @return the matching jobs, ordered by id */
+    List<Job> jobs(ListJobsRequest request) {
+        return call(null, () -> jobs.listJobs(request).getJobsList());
+    }
+
+    /** @return the job's state after the request; a running job stays RUNNING until its processes exit */
+    JobState cancel(long id) {
+        return call("job " + id, () -> jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(id).build()).getState());
+    }
+
+    /** @return every node, ordered by name */
+    List<Node> nodes() {
+        return call(null, () -> nodes.listNodes(ListNodesRequest.getDefaultInstance()).getNodesList());
+    }
+
+    /** @return the node after draining it */
+    Node drain(String node, String reason) {
+        return call("node " + node, () -> nodes.drainNode(
+                DrainNodeRequest.newBuilder().setName(node).setReason(reason).build()).getNode());
+    }
+
+    /** @return the node after resuming it */
+    Node resume(String node) {
+        return call("node " + node, () -> nodes.resumeNode(ResumeNodeRequest.newBuilder().setName(node).build()).getNode());
+    }
+
+    /** Shuts the channel down, waiting briefly for it to terminate. */
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs one RPC, turning its failure into a {@link Failure}.
+     *
+     * @param subject what NOT_FOUND would be about ("job 42"), or null when NOT_FOUND is not expected
+     */
+    private <T> T call(String subject, Supplier<T> rpc) {
+        try {
+            return rpc.get();
+        } catch (StatusRuntimeException e) {
+            Status.Code code = e.getStatus().getCode();
+            throw new Failure(describe(e.getStatus(), subject), code == Status.Code.UNAVAILABLE
+                    || code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.UNIMPLEMENTED);
+        }
+    }
+
+    private String describe(Status status, String subject) {
+        String detail = status.getDescription();
+        return switch (status.getCode()) {
+            case NOT_FOUND -> subject != null ? subject + " does not exist" : orCode(detail, status);
+            case UNAVAILABLE -> "cannot reach the Rota daemon at " + address + " (" + unavailableReason(status)
+                    + "). Is rotad running? Set --address or ROTA_ADDRESS.";
+            case DEADLINE_EXCEEDED -> "the Rota daemon at " + address + " did not answer within "
+                    + CALL_TIMEOUT.toSeconds() + " s";
+            case UNIMPLEMENTED -> "the Rota daemon at " + address
+                    + " does not support this request (is it older than this rota?)";
+            // The daemon words these for users: show them as they are.
+            case INVALID_ARGUMENT, FAILED_PRECONDITION, PERMISSION_DENIED, UNAUTHENTICATED, ALREADY_EXISTS,
+                    RESOURCE_EXHAUSTED, OUT_OF_RANGE, ABORTED -> orCode(detail, status);
+            case OK, CANCELLED, UNKNOWN, INTERNAL, DATA_LOSS -> "the Rota daemon failed: " + status.getCode()
+                    + (detail == null ? "" : ": " + detail);
+        };
+    }
+
+    private static String orCode(String detail, Status status) {
+        return detail != null && !detail.isBlank() ? detail
+                : status.getCode().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+
+    /** The socket-level cause in a few words ("connection refused"), else what gRPC said. */
+    private static String unavailableReason(Status status) {
+        for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnknownHostException) {
+                return "unknown host";
+            }
+            if (cause instanceof NoRouteToHostException) {
+                return "no route to host";
+            }
+            if (cause instanceof ConnectException) {
+                String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+                return message.contains("refused") ? "connection refused" : "cannot connect";
+            }
+        }
+        String detail = status.getDescription();
+        return detail == null || detail.isBlank() ? "unavailable" : detail;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.rota.cli;
+
+import dev.rota.api.v1.Node;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code rota drain}: the node finishes its jobs and takes no new ones. */
+@Command(name = "drain", mixinStandardHelpOptions = true,
+        description = "Drain a node: its running jobs finish, it takes no new ones. Idempotent.")
+final class DrainCommand implements Callable<Integer> {
+    @ParentCommand
+    private RotaCli rota;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "NODE", description = "The node's name.")
+    private String node;
+
+    @Option(names = "--reason", paramLabel = "TEXT", required = true,
+            description = "Why, shown in 'rota nodes' (required).")
+    private String reason;
+
+    @Override
+    public Integer call() {
+        if (reason.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--reason must not be empty");
+        }
+        Node drained = rota.daemon().drain(node, reason);
+        rota.out().println(NodeReport.newState(drained));
+        return 0;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.rota.cli;
+
+import dev.rota.cli.channel.ChannelFactory;
+import dev.rota.cli.channel.DaemonAddress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * {@code rota}: submit, watch and cancel batch jobs, and drain and resume nodes, on a Rota cluster.
+ *
+ * <p>Exit codes: 0 success; 1 the operation failed (unknown job or node, unreachable daemon, request
+ * refused by the daemon, unreadable script); 2 a usage error. Errors go to stderr, prefixed
+ * {@code rota: }.
+ *
+ * <p>Run it as {@code main}, or embed it (tests, integration suites):
+ * <pre>{@code
+ * int exit = new RotaCli(channelFactory, caller, clock).run(out, err, "queue", "--json");
+ * }</pre>
+ * The daemon is dialled lazily, through the {@link ChannelFactory}, on the first RPC of a
+ * command; the channel is shut down before {@link #run} returns. An instance runs one command at a
+ * time.
+ */
+@Command(name = "rota", mixinStandardHelpOptions = true, versionProvider = RotaCli.Version.class,
+        description = "Submit and follow batch jobs on a Rota GPU cluster.",
+        synopsisSubcommandLabel = "COMMAND",
+        subcommands = {SubmitCommand.class, QueueCommand.class, ShowCommand.class, CancelCommand.class,
+                NodesCommand.class, DrainCommand.class, ResumeCommand.class, HelpCommand.class},
+        footer = {"", "Exit status: 0 success, 1 the operation failed, 2 usage error."})
+public final class RotaCli implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--address", paramLabel = "HOST:PORT",
+            description = "The Rota daemon (default: $ROTA_ADDRESS, else " + DaemonAddress.DEFAULT + ").")
+    private String address;
+
+    private final ChannelFactory channels;
+    private final Caller caller;
+    private final Clock clock;
+    private DaemonClient daemon;
+
+    /**
+     * @param channels opens the channel to the daemon
+     * @param caller   the user, environment, directory and stdin the commands act for
+     * @param clock    the current time (queue TIME, show RunTime) and the zone times are shown in
+     */
+    public RotaCli(ChannelFactory channels, Caller caller, Clock clock) {
+        this.channels = channels;
+        this.caller = caller;
+        this.clock = clock;
+    }
+
+    /** Production wiring: plaintext gRPC, this process's caller, the system clock and zone. */
+    public RotaCli() {
+        this(ChannelFactory.plaintext(), Caller.current(), Clock.systemDefaultZone());
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(new RotaCli().run(out, err, args));
+    }
+
+    /**
+     * Runs one command line.
+     *
+     * @param out  where results go
+     * @param err  where errors go, each prefixed {@code rota: }
+     * @return the exit code: 0, 1 or 2
+     */
+    public int run(PrintWriter out, PrintWriter err, String... args) {
+        try {
+            return commandLine(out, err).execute(args);
+        } finally {
+            if (daemon != null) {
+                daemon.close();
+                daemon = null;
+            }
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The picocli command line, configured as {@link #run} uses it. */
+    public CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(this);
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        // Like sbatch, everything after the script is the script's arguments, even "--flags".
+        commandLine.getSubcommands().get("submit").setStopAtPositional(true);
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            err.println("rota: " + e.getMessage());
+            UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+            return 2;
+        });
+        commandLine.setExecutionExceptionHandler((e, failed, parseResult) -> {
+            if (e instanceof Failure) {
+                err.println("rota: " + e.getMessage());
+            } else {
+                err.println("rota: unexpected error: " + e);
+                e.printStackTrace(err);
+            }
+            return 1;
+        });
+        return commandLine;
+    }
+
+    /** {@code rota} alone: a usage error that lists the commands. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(),
+                "missing command: " + String.join(", ", spec.subcommands().keySet().stream()
+                        .filter(name -> !name.equals("help")).toList()));
+    }
+
+    /** The daemon, dialled on first use. */
+    DaemonClient daemon() {
+        if (daemon == null) {
+            DaemonAddress target = address();
+            daemon = new DaemonClient(channels.open(target), target, caller.user());
+        }
+        return daemon;
+    }
+
+    Caller caller() {
+        return caller;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private DaemonAddress address() {
+        String text = address != null ? address : caller.environment().getOrDefault("ROTA_ADDRESS", "");
+        if (text.isBlank()) {
+            text = DaemonAddress.DEFAULT;
+        }
+        try {
+            return DaemonAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The version from the jar's Maven descriptor; "(development build)" when run from classes. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = RotaCli.class.getResourceAsStream(
+                    "/META-INF/maven/dev.rota/rota-client-cli/pom.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] {"rota " + properties.getProperty("version", "(development build)")};
+        }
+    }
+}
