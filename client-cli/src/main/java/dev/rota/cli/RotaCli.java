@@ -15,6 +15,7 @@ import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -43,7 +44,7 @@ public final class RotaCli implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--address", paramLabel = "HOST:PORT",
+    @Option(names = "--address", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
             description = "The Rota daemon (default: $ROTA_ADDRESS, else " + DaemonAddress.DEFAULT + ").")
     private String address;
 

@@ -53,7 +53,7 @@ class DaemonConnectionTest {
     }
 
     @Test
-    void theAddressComesFromTheFlagThenRotaAddressThenTheDefault() {
+    void theAddressComesFromTheFlagAnywhereThenRotaAddressThenTheDefault() {
         List<DaemonAddress> dialled = new ArrayList<>();
         try (FakeRotad rotad = new FakeRotad()) {
             ChannelFactory recording = address -> {
@@ -63,11 +63,13 @@ class DaemonConnectionTest {
             Caller configured = withEnvironment(Map.of("ROTA_ADDRESS", "rotad.example:7443"));
 
             FakeRotad.run(new RotaCli(recording, configured, FakeRotad.CLOCK), "--address", "[::1]:9000", "nodes");
+            FakeRotad.run(new RotaCli(recording, configured, FakeRotad.CLOCK), "nodes", "--address", "10.1.2.3:7070");
             FakeRotad.run(new RotaCli(recording, configured, FakeRotad.CLOCK), "nodes");
             FakeRotad.run(new RotaCli(recording, withEnvironment(Map.of()), FakeRotad.CLOCK), "nodes");
         }
 
-        assertThat(dialled).containsExactly(new DaemonAddress("::1", 9000), new DaemonAddress("rotad.example", 7443),
+        assertThat(dialled).containsExactly(new DaemonAddress("::1", 9000), new DaemonAddress("10.1.2.3", 7070),
+                new DaemonAddress("rotad.example", 7443),
                 new DaemonAddress("127.0.0.1", 7070));
     }
 
