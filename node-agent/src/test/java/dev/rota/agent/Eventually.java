@@ -1,5 +1,8 @@
 package dev.rota.agent;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -20,8 +23,20 @@ public final class Eventually {
         }
     }
 
-    /** Whether process {@code pid} is gone (zombies count as gone: they run nothing). */
+    /**
+     * Whether process {@code pid} is gone. A zombie counts as gone: it runs nothing and only waits
+     * for its parent (here often a container init that reaps slowly) to collect its status, while
+     * {@link ProcessHandle#isAlive()} still counts it as alive.
+     */
     public static boolean gone(long pid) {
-        return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+        if (ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
+            return true;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return true;
+        }
     }
 }
