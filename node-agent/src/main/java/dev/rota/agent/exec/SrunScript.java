@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /**
  * The {@code bin/srun} wrapper put on a job's PATH: a bash script that runs
  * {@code dev.rota.agent.step.Srun} on the agent's own java binary and class path, tuned for a quick
- * start (C1 only, serial GC) because jobs start srun often.
+ * start (C1 only, serial GC, no native transport to load) because jobs start srun often; it must
+ * print nothing of its own, since its output is the tasks' output.
  */
 final class SrunScript {
 
@@ -26,6 +27,7 @@ final class SrunScript {
         return "#!/bin/bash\n"
                 + "# Written by rota-agent: srun runs on the agent's java and class path.\n"
                 + "exec " + quote(java) + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
+                + " --enable-native-access=ALL-UNNAMED -Dio.grpc.netty.shaded.io.netty.transport.noNative=true"
                 + " -cp " + quote(classPath) + " " + MAIN_CLASS + " \"$@\"\n";
     }
 

@@ -1,0 +1,423 @@
+package dev.rota.agent.step;
+
+import dev.rota.agent.env.TaskEnvironment;
+import dev.rota.agent.v1.RunTaskRequest;
+import dev.rota.agent.v1.StepServiceGrpc;
+import dev.rota.agent.v1.TaskOutput;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code srun}: runs a command as the tasks of a job step on every node of the current allocation.
+ *
+ * <pre>srun [--ntasks-per-node N | --ntasks-per-node=N] [-l|--label] [--] CMD [ARGS...]</pre>
+ *
+ * <p>Reads {@code ROTA_JOB_ID}, {@code ROTA_STEP_NODES} and {@code ROTA_NTASKS_PER_NODE} (falling
+ * back to {@code SLURM_NTASKS_PER_NODE}, then 1) from its environment, which the agent sets for batch
+ * scripts. Opens one {@code RunTask} call per task, task {@code p = nodeIndex * N + localId}, sending
+ * its whole environment and working directory. Output is copied to its own stdout and stderr as it
+ * arrives; with {@code -l} each line is prefixed {@code <p>: }. As soon as one task fails (non-zero
+ * exit, or its node refuses or cannot be reached) the other tasks are cancelled, which kills them.
+ *
+ * <p>Exit status: 0 when every task exits 0; otherwise the first non-zero exit code to arrive; 1
+ * when a node cannot be reached or refuses, or when not inside a Rota job; 2 on usage errors.
+ *
+ * <p>{@link #main} is a thin wrapper around {@link #run}, which tests call in-process. One instance
+ * runs one step; not reusable.
+ */
+public final class Srun {
+
+    static final String USAGE = "usage: srun [--ntasks-per-node N] [-l|--label] [--] COMMAND [ARGS...]";
+
+    private final Map<String, String> env;
+    private final Path cwd;
+    private final OutputStream out;
+    private final OutputStream err;
+
+    // All guarded by this.
+    private final List<ClientCallStreamObserver<RunTaskRequest>> calls = new ArrayList<>();
+    private final Set<String> reportedNodes = new HashSet<>();
+    private final Map<String, ByteArrayOutputStream> partialLines = new LinkedHashMap<>();
+    private Integer firstFailure;
+    private boolean cancelling;
+
+    /**
+     * @param env the environment srun runs in (and passes to its tasks)
+     * @param cwd the working directory of the tasks
+     * @param out where task stdout goes
+     * @param err where task stderr and srun's own errors go
+     */
+    public Srun(Map<String, String> env, Path cwd, OutputStream out, OutputStream err) {
+        this.env = Map.copyOf(env);
+        this.cwd = Objects.requireNonNull(cwd, "cwd");
+        this.out = Objects.requireNonNull(out, "out");
+        this.err = Objects.requireNonNull(err, "err");
+    }
+
+    public static void main(String[] args) {
+        int code = new Srun(System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err).run(args);
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+
+    private record Options(int tasksPerNode, boolean label, List<String> command) {
+    }
+
+    private static final class UsageError extends Exception {
+        UsageError(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private record Node(String name, String address) {
+    }
+
+    /** Runs the step and returns srun's exit status. Blocks until every task has ended. */
+    public int run(String... args) {
+        Options options;
+        try {
+            options = parse(args);
+        } catch (UsageError e) {
+            if (e.getMessage().isEmpty()) {
+                message(out, USAGE);
+                return 0;
+            }
+            message(err, "srun: error: " + e.getMessage());
+            message(err, USAGE);
+            return 2;
+        }
+        String jobId = env.getOrDefault(TaskEnvironment.JOB_ID, "");
+        if (jobId.isEmpty()) {
+            message(err, "srun: error: not inside a Rota job (" + TaskEnvironment.JOB_ID
+                    + " is not set); run srun from a batch script");
+            return 1;
+        }
+        long job;
+        List<Node> nodes;
+        try {
+            job = Long.parseUnsignedLong(jobId);
+            nodes = parseNodes(env.getOrDefault(TaskEnvironment.STEP_NODES, ""));
+        } catch (IllegalArgumentException e) {
+            message(err, "srun: error: " + e.getMessage());
+            return 1;
+        }
+        int perNode = options.tasksPerNode() > 0 ? options.tasksPerNode() : defaultTasksPerNode();
+        return runStep(job, nodes, perNode, options);
+    }
+
+    private int runStep(long job, List<Node> nodes, int perNode, Options options) {
+        int ntasks = nodes.size() * perNode;
+        Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+        CountDownLatch ended = new CountDownLatch(ntasks);
+        try {
+            for (int n = 0; n < nodes.size(); n++) {
+                Node node = nodes.get(n);
+                ManagedChannel channel = channels.computeIfAbsent(node.address(),
+                        a -> Grpc.newChannelBuilder(a, InsecureChannelCredentials.create()).build());
+                StepServiceGrpc.StepServiceStub stub = StepServiceGrpc.newStub(channel);
+                for (int local = 0; local < perNode; local++) {
+                    int proc = n * perNode + local;
+                    RunTaskRequest request = RunTaskRequest.newBuilder()
+                            .setJobId(job)
+                            .setProcId(proc)
+                            .setLocalId(local)
+                            .setNtasks(ntasks)
+                            .addAllArgv(options.command())
+                            .putAllEnvironment(env)
+                            .setWorkingDir(cwd.toString())
+                            .build();
+                    stub.runTask(request, new TaskObserver(node, proc, options.label(), ended));
+                }
+            }
+            ended.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancelAll();
+            return 1;
+        } finally {
+            for (ManagedChannel c : channels.values()) {
+                c.shutdownNow();
+            }
+            for (ManagedChannel c : channels.values()) {
+                try {
+                    c.awaitTermination(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        synchronized (this) {
+            return firstFailure == null ? 0 : firstFailure;
+        }
+    }
+
+    /** Cancels every task call (which kills the tasks); for a shutdown hook. Safe from any thread. */
+    public void cancelAll() {
+        List<ClientCallStreamObserver<RunTaskRequest>> toCancel;
+        synchronized (this) {
+            cancelling = true;
+            toCancel = List.copyOf(calls);
+        }
+        for (ClientCallStreamObserver<RunTaskRequest> c : toCancel) {
+            c.cancel("srun: a task of the step failed", null);
+        }
+    }
+
+    /** Records a failure; the first one decides the exit status and cancels the other tasks. */
+    private void failed(int code) {
+        boolean first;
+        synchronized (this) {
+            first = firstFailure == null && !cancelling;
+            if (firstFailure == null) {
+                firstFailure = code;
+            }
+        }
+        if (first) {
+            cancelAll();
+        }
+    }
+
+    private final class TaskObserver implements ClientResponseObserver<RunTaskRequest, TaskOutput> {
+        private final Node node;
+        private final int proc;
+        private final boolean label;
+        private final CountDownLatch ended;
+        private Integer exitCode;
+
+        TaskObserver(Node node, int proc, boolean label, CountDownLatch ended) {
+            this.node = node;
+            this.proc = proc;
+            this.label = label;
+            this.ended = ended;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<RunTaskRequest> call) {
+            synchronized (Srun.this) {
+                calls.add(call);
+            }
+        }
+
+        @Override
+        public void onNext(TaskOutput o) {
+            switch (o.getKindCase()) {
+                case STDOUT -> write(out, "o", o.getStdout().toByteArray());
+                case STDERR -> write(err, "e", o.getStderr().toByteArray());
+                case EXIT_CODE -> exitCode = o.getExitCode();
+                case KIND_NOT_SET -> {
+                    // A newer agent's message kind: nothing to do with it.
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            try {
+                flushPartial();
+                Status s = Status.fromThrowable(t);
+                boolean ourCancel;
+                synchronized (Srun.this) {
+                    ourCancel = cancelling && s.getCode() == Status.Code.CANCELLED;
+                }
+                if (ourCancel) {
+                    return;
+                }
+                boolean firstForNode;
+                synchronized (Srun.this) {
+                    firstForNode = reportedNodes.add(node.name());
+                }
+                if (firstForNode) {
+                    message(err, "srun: error: " + describe(s));
+                }
+                failed(1);
+            } finally {
+                ended.countDown();
+            }
+        }
+
+        @Override
+        public void onCompleted() {
+            try {
+                flushPartial();
+                if (exitCode == null) {
+                    message(err, "srun: error: " + node.name() + ": task " + proc + " ended without an exit status");
+                    failed(1);
+                } else if (exitCode != 0) {
+                    message(err, "srun: error: " + node.name() + ": task " + proc + ": exited with exit code " + exitCode);
+                    failed(exitCode);
+                }
+            } finally {
+                ended.countDown();
+            }
+        }
+
+        private String describe(Status s) {
+            String why = s.getDescription() == null ? s.getCode().toString() : s.getDescription();
+            return switch (s.getCode()) {
+                case UNAVAILABLE -> "node " + node.name() + " (" + node.address() + ") is unreachable: " + why;
+                case PERMISSION_DENIED, FAILED_PRECONDITION, INVALID_ARGUMENT -> node.name() + ": " + why;
+                default -> node.name() + ": task " + proc + " failed: " + s.getCode() + ": " + why;
+            };
+        }
+
+        private void write(OutputStream to, String stream, byte[] bytes) {
+            synchronized (Srun.this) {
+                try {
+                    if (!label) {
+                        to.write(bytes);
+                    } else {
+                        byte[] prefix = (proc + ": ").getBytes(StandardCharsets.UTF_8);
+                        ByteArrayOutputStream pending = partialLines.computeIfAbsent(proc + stream,
+                                k -> new ByteArrayOutputStream());
+                        int start = 0;
+                        for (int i = 0; i < bytes.length; i++) {
+                            if (bytes[i] == '\n') {
+                                to.write(prefix);
+                                pending.writeTo(to);
+                                pending.reset();
+                                to.write(bytes, start, i + 1 - start);
+                                start = i + 1;
+                            }
+                        }
+                        pending.write(bytes, start, bytes.length - start);
+                    }
+                    to.flush();
+                } catch (IOException e) {
+                    // Our own stdout is gone (closed pipe): nothing sensible to do but keep the step going.
+                }
+            }
+        }
+
+        /** With -l, ends a last line that had no newline. */
+        private void flushPartial() {
+            if (!label) {
+                return;
+            }
+            synchronized (Srun.this) {
+                for (String stream : List.of("o", "e")) {
+                    ByteArrayOutputStream pending = partialLines.remove(proc + stream);
+                    if (pending != null && pending.size() > 0) {
+                        OutputStream to = stream.equals("o") ? out : err;
+                        try {
+                            to.write((proc + ": ").getBytes(StandardCharsets.UTF_8));
+                            pending.writeTo(to);
+                            to.write('\n');
+                            to.flush();
+                        } catch (IOException e) {
+                            // Our own output is gone; see write().
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- parsing ----
+
+    private static Options parse(String[] args) throws UsageError {
+        int perNode = 0;
+        boolean label = false;
+        int i = 0;
+        while (i < args.length) {
+            String a = args[i];
+            if (a.equals("--")) {
+                i++;
+                break;
+            } else if (a.equals("-l") || a.equals("--label")) {
+                label = true;
+            } else if (a.equals("--ntasks-per-node")) {
+                if (i + 1 >= args.length) {
+                    throw new UsageError("--ntasks-per-node needs a number");
+                }
+                perNode = positive(args[++i]);
+            } else if (a.startsWith("--ntasks-per-node=")) {
+                perNode = positive(a.substring("--ntasks-per-node=".length()));
+            } else if (a.equals("-h") || a.equals("--help")) {
+                throw new UsageError("");
+            } else if (a.startsWith("-") && a.length() > 1) {
+                throw new UsageError("unknown option " + a);
+            } else {
+                break;
+            }
+            i++;
+        }
+        if (i >= args.length) {
+            throw new UsageError("no command given");
+        }
+        return new Options(perNode, label, List.copyOf(Arrays.asList(args).subList(i, args.length)));
+    }
+
+    private static int positive(String s) throws UsageError {
+        try {
+            int n = Integer.parseInt(s.strip());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below.
+        }
+        throw new UsageError("--ntasks-per-node must be a positive number, not '" + s + "'");
+    }
+
+    private int defaultTasksPerNode() {
+        for (String key : List.of(TaskEnvironment.NTASKS_PER_NODE, "SLURM_NTASKS_PER_NODE")) {
+            try {
+                int n = Integer.parseInt(env.getOrDefault(key, "").strip());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // Try the next one.
+            }
+        }
+        return 1;
+    }
+
+    /** {@code name=host:port,...}; throws IllegalArgumentException naming what is wrong. */
+    static List<Node> parseNodes(String spec) {
+        if (spec.isBlank()) {
+            throw new IllegalArgumentException(TaskEnvironment.STEP_NODES + " is not set; run srun from a batch script");
+        }
+        List<Node> nodes = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0 || eq == part.length() - 1) {
+                throw new IllegalArgumentException(TaskEnvironment.STEP_NODES + " has a malformed entry '" + part
+                        + "' (expected name=host:port)");
+            }
+            nodes.add(new Node(part.substring(0, eq).strip(), part.substring(eq + 1).strip()));
+        }
+        return nodes;
+    }
+
+    private void message(OutputStream to, String line) {
+        synchronized (this) {
+            try {
+                to.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                to.flush();
+            } catch (IOException e) {
+                // Nowhere left to report to.
+            }
+        }
+    }
+}
