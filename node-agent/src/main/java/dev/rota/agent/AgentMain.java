@@ -1,0 +1,176 @@
+package dev.rota.agent;
+
+import dev.rota.agent.gpu.GpuInventories;
+import dev.rota.agent.gpu.GpuInventory;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code rota-agent}: runs a {@link NodeAgent} until SIGTERM or SIGINT. Prints one line saying the
+ * node name, the step address and the GPUs; logs go to stderr. Exit status 2 on usage errors.
+ */
+@Command(name = "rota-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+        description = "The Rota node agent: runs jobs and srun tasks on this host for rotad.")
+public final class AgentMain implements Callable<Integer> {
+
+    /** A parsed {@code HOST:PORT}. */
+    record HostPort(String host, int port) {
+        static HostPort parse(String s) {
+            String v = s.strip();
+            int colon = v.lastIndexOf(':');
+            if (colon <= 0 || colon == v.length() - 1) {
+                throw new CommandLine.TypeConversionException("expected HOST:PORT, got '" + s + "'");
+            }
+            String host = v.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(v.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("bad port in '" + s + "'");
+            }
+            if (port < 0 || port > 65535) {
+                throw new CommandLine.TypeConversionException("port out of range in '" + s + "'");
+            }
+            return new HostPort(host, port);
+        }
+
+        @Override
+        public String toString() {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Node name (default: short host name).")
+    String name;
+
+    @Option(names = "--daemon", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+            defaultValue = "${env:ROTA_DAEMON:-127.0.0.1:7070}",
+            description = "rotad's agent endpoint (default: $ROTA_DAEMON or ${DEFAULT-VALUE}).")
+    HostPort daemon;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+            defaultValue = "127.0.0.1:0", description = "Where srun reaches this agent; port 0 picks one (default: ${DEFAULT-VALUE}).")
+    HostPort listen;
+
+    @Option(names = "--fake-gpus", paramLabel = "N", description = "Pretend to have N GPUs instead of asking nvidia-smi.")
+    Integer fakeGpus;
+
+    @Option(names = "--gpu-model", paramLabel = "NAME", defaultValue = GpuInventories.DEFAULT_FAKE_MODEL,
+            description = "Model name of fake GPUs (default: ${DEFAULT-VALUE}).")
+    String gpuModel;
+
+    @Option(names = "--spool-dir", paramLabel = "DIR",
+            description = "Where job scripts go (default: $XDG_RUNTIME_DIR or /tmp, then /rota-agent-NAME).")
+    Path spoolDir;
+
+    @Option(names = "--heartbeat", paramLabel = "SECONDS", defaultValue = "5",
+            description = "Seconds between heartbeats (default: ${DEFAULT-VALUE}).")
+    double heartbeatSeconds;
+
+    @Option(names = "--keep-jobs-on-exit",
+            description = "Leave running jobs alone when the agent stops (default: kill them).")
+    boolean keepJobs;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final Map<String, String> env;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    AgentMain(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT %4$s %3$s: %5$s%6$s%n");
+        }
+        System.exit(commandLine(System.getenv()).execute(args));
+    }
+
+    static CommandLine commandLine(Map<String, String> env) {
+        return new CommandLine(new AgentMain(env))
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("rota-agent: error: " + e.getMessage());
+                    return 1;
+                });
+    }
+
+    /** The agent's configuration from the options; throws ParameterException on bad values. */
+    AgentConfig config() {
+        String node = name != null ? name : shortHostName();
+        if (node.isBlank() || node.contains(",") || node.contains("=")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--name must be non-blank without ',' or '=': '" + node + "'");
+        }
+        if (fakeGpus != null && fakeGpus < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--fake-gpus must be >= 0, was " + fakeGpus);
+        }
+        if (!(heartbeatSeconds > 0) || heartbeatSeconds > 3600) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--heartbeat must be between 0 and 3600 seconds, was " + heartbeatSeconds);
+        }
+        Path spool = spoolDir != null ? spoolDir
+                : Path.of(env.getOrDefault("XDG_RUNTIME_DIR", "/tmp"), "rota-agent-" + node);
+        GpuInventory gpus = GpuInventories.detect(node,
+                fakeGpus == null ? OptionalInt.empty() : OptionalInt.of(fakeGpus), gpuModel,
+                env.get("PATH"));
+        return new AgentConfig(node, daemon.toString(), listen.host(), listen.port(), spool, gpus,
+                Duration.ofMillis(Math.round(heartbeatSeconds * 1000)), !keepJobs);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        AgentConfig config = config();
+        NodeAgent agent = NodeAgent.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "rota-agent-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("rota-agent " + agent.nodeName() + ": steps on " + agent.address() + ", "
+                + agent.gpus().size() + " GPUs (" + config.gpus().describe()
+                + (agent.gpus().isEmpty() ? "" : ", " + agent.gpus().getFirst().model()) + "), rotad at "
+                + config.daemonTarget());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    static String shortHostName() {
+        String h;
+        try {
+            h = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            h = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
+        int dot = h.indexOf('.');
+        return dot > 0 ? h.substring(0, dot) : h;
+    }
+
+    static final class HostPortConverter implements CommandLine.ITypeConverter<HostPort> {
+        @Override
+        public HostPort convert(String value) {
+            return HostPort.parse(value);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"rota-agent " + NodeAgent.VERSION};
+        }
+    }
+}

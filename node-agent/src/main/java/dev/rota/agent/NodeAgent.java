@@ -1,0 +1,155 @@
+package dev.rota.agent;
+
+import dev.rota.agent.exec.JobSupervisor;
+import dev.rota.agent.gpu.Gpu;
+import dev.rota.agent.link.DaemonLink;
+import dev.rota.agent.step.StepServer;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+
+/**
+ * One running node agent: the StepService srun talks to, the job supervisor, and the link to rotad.
+ * Holds no static state, so a process may run several (rotad's standalone mode does).
+ *
+ * <p>{@link #close()} stops the link and the StepService; with
+ * {@link AgentConfig#killJobsOnClose()} (the default) it also kills every job it runs. That default
+ * is deliberate: an agent that restarts cannot adopt the processes of its predecessor, so rotad
+ * ends those jobs (NODE_FAIL) and reuses their GPUs; jobs left running would then share GPUs with
+ * new ones. Choose {@code false} only to keep work alive across a short, deliberate agent stop.
+ *
+ * <p>Thread-safe; {@link #close()} is idempotent.
+ */
+public final class NodeAgent implements AutoCloseable {
+
+    /** This agent's version, from the jar manifest ("dev" when run from classes). */
+    public static final String VERSION = Optional.ofNullable(NodeAgent.class.getPackage().getImplementationVersion())
+            .orElse("dev");
+
+    private static final Logger LOG = Logger.getLogger(NodeAgent.class.getName());
+
+    private final AgentConfig config;
+    private final List<Gpu> gpus;
+    private final String address;
+    private final JobSupervisor supervisor;
+    private final StepServer steps;
+    private final Server server;
+    private final DaemonLink link;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private NodeAgent(AgentConfig config, List<Gpu> gpus, String address, JobSupervisor supervisor, StepServer steps,
+            Server server, DaemonLink link) {
+        this.config = config;
+        this.gpus = gpus;
+        this.address = address;
+        this.supervisor = supervisor;
+        this.steps = steps;
+        this.server = server;
+        this.link = link;
+    }
+
+    /**
+     * Discovers the GPUs, starts the StepService and starts linking to the daemon (in the
+     * background: the daemon need not be up yet).
+     *
+     * @throws UncheckedIOException when the StepService cannot bind its address
+     * @throws dev.rota.agent.gpu.GpuDiscoveryException when the GPUs cannot be listed
+     */
+    public static NodeAgent start(AgentConfig config) {
+        Objects.requireNonNull(config, "config");
+        List<Gpu> gpus = config.gpus().discover();
+        JobSupervisor supervisor = new JobSupervisor(config.nodeName(), config.spoolDir());
+        StepServer steps = new StepServer(supervisor);
+        Server server;
+        try {
+            server = NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(), config.listenPort()))
+                    .addService(steps)
+                    .build()
+                    .start();
+        } catch (IOException e) {
+            steps.close();
+            supervisor.closeLeavingJobs();
+            throw new UncheckedIOException("cannot listen on " + config.listenHost() + ":" + config.listenPort()
+                    + ": " + e.getMessage(), e);
+        }
+        String address = advertised(config.listenHost(), server.getPort());
+        DaemonLink link = DaemonLink.start(
+                Grpc.newChannelBuilder(config.daemonTarget(), InsecureChannelCredentials.create())
+                        .keepAliveTime(5, TimeUnit.MINUTES)
+                        .keepAliveTimeout(20, TimeUnit.SECONDS)
+                        .build(),
+                config.daemonTarget(),
+                new DaemonLink.Identity(config.nodeName(), address, gpus.stream().map(Gpu::toProto).toList(), VERSION),
+                supervisor, config.heartbeat());
+        LOG.info(config.nodeName() + ": steps on " + address + ", " + gpus.size() + " GPUs ("
+                + config.gpus().describe() + "), rotad at " + config.daemonTarget());
+        return new NodeAgent(config, gpus, address, supervisor, steps, server, link);
+    }
+
+    public String nodeName() {
+        return config.nodeName();
+    }
+
+    /** host:port of this agent's StepService, as sent to the daemon. */
+    public String address() {
+        return address;
+    }
+
+    /** The GPUs found at start. */
+    public List<Gpu> gpus() {
+        return gpus;
+    }
+
+    /** Whether the daemon has answered the current Connect stream. */
+    public boolean connected() {
+        return link.isConnected();
+    }
+
+    /** Stops the link and the StepService, and kills the jobs unless configured not to. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        link.close();
+        server.shutdown();
+        if (config.killJobsOnClose()) {
+            supervisor.close();
+        } else {
+            supervisor.closeLeavingJobs();
+        }
+        try {
+            if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        steps.close();
+    }
+
+    private static String advertised(String listenHost, int port) {
+        String host = listenHost;
+        try {
+            if (host.isEmpty() || InetAddress.getByName(host).isAnyLocalAddress()) {
+                host = InetAddress.getLocalHost().getHostName();
+            }
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+}
