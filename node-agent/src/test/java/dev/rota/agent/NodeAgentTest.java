@@ -36,7 +36,7 @@ class NodeAgentTest {
     }
 
     @AfterEach
-    void stopDaemon() throws InterruptedException {
+    void stopDaemon() {
         daemon.close();
     }
 

@@ -422,8 +422,9 @@ public final class JobSupervisor implements AutoCloseable {
     }
 
     private static void checkWritable(Path file, String kind) throws LaunchFailure {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try {
             // Opened (and created) only to fail early with a clear message; the redirect truncates it.
+            FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
         } catch (NoSuchFileException e) {
             throw new LaunchFailure("cannot open " + kind + " file " + file + ": directory " + file.getParent()
                     + " does not exist");

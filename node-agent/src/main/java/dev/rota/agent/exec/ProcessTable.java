@@ -87,11 +87,10 @@ final class ProcessTable {
         if (!h.isAlive()) {
             return false;
         }
-        Path stat = PROC.resolve(Long.toString(h.pid())).resolve("stat");
         if (!Files.isDirectory(PROC.resolve("self"))) {
             return true;
         }
-        return readStat(stat) != null;
+        return readStat(PROC.resolve(Long.toString(h.pid())).resolve("stat")) != null;
     }
 
     /** Whether any live process belongs to process group {@code pgid}. */

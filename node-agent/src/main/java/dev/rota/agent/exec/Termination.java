@@ -2,7 +2,6 @@ package dev.rota.agent.exec;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -141,9 +140,5 @@ final class Termination {
         } catch (RuntimeException e) {
             done.completeExceptionally(e);
         }
-    }
-
-    static Set<Long> pids(Collection<ProcessHandle> handles) {
-        return handles.stream().map(ProcessHandle::pid).collect(Collectors.toSet());
     }
 }

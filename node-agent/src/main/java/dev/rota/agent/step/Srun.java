@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code srun}: runs a command as the tasks of a job step on every node of the current allocation.
@@ -146,7 +147,18 @@ public final class Srun {
                             .putAllEnvironment(env)
                             .setWorkingDir(cwd.toString())
                             .build();
-                    stub.runTask(request, new TaskObserver(node, proc, options.label(), ended));
+                    TaskObserver task = new TaskObserver(node, proc, options.label(), ended);
+                    if (isCancelling()) {
+                        // A task already failed: do not start the rest.
+                        task.ended();
+                        continue;
+                    }
+                    try {
+                        stub.runTask(request, task);
+                    } catch (RuntimeException e) {
+                        // Cancelled between start and send by a sibling's failure; counted once either way.
+                        task.ended();
+                    }
                 }
             }
             ended.await();
@@ -183,6 +195,10 @@ public final class Srun {
         }
     }
 
+    private synchronized boolean isCancelling() {
+        return cancelling;
+    }
+
     /** Records a failure; the first one decides the exit status and cancels the other tasks. */
     private void failed(int code) {
         boolean first;
@@ -201,14 +217,15 @@ public final class Srun {
         private final Node node;
         private final int proc;
         private final boolean label;
-        private final CountDownLatch ended;
+        private final CountDownLatch latch;
+        private final AtomicBoolean counted = new AtomicBoolean();
         private Integer exitCode;
 
         TaskObserver(Node node, int proc, boolean label, CountDownLatch ended) {
             this.node = node;
             this.proc = proc;
             this.label = label;
-            this.ended = ended;
+            this.latch = ended;
         }
 
         @Override
@@ -251,7 +268,7 @@ public final class Srun {
                 }
                 failed(1);
             } finally {
-                ended.countDown();
+                ended();
             }
         }
 
@@ -267,7 +284,14 @@ public final class Srun {
                     failed(exitCode);
                 }
             } finally {
-                ended.countDown();
+                ended();
+            }
+        }
+
+        /** Counts this task as over, once, however many ways it ends. */
+        void ended() {
+            if (counted.compareAndSet(false, true)) {
+                latch.countDown();
             }
         }
 

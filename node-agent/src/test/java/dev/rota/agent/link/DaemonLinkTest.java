@@ -48,7 +48,7 @@ class DaemonLinkTest {
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() {
         link.close();
         supervisor.close();
         daemon.close();

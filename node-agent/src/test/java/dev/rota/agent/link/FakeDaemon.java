@@ -64,7 +64,6 @@ public final class FakeDaemon implements AutoCloseable {
                     return new StreamObserver<>() {
                         @Override
                         public void onNext(AgentMessage m) {
-                            received.add(m);
                             if (m.hasRegister()) {
                                 synchronized (FakeDaemon.this) {
                                     current = responses;
@@ -72,6 +71,8 @@ public final class FakeDaemon implements AutoCloseable {
                                             Registered.newBuilder().setNodeName(m.getRegister().getNodeName())).build());
                                 }
                             }
+                            // Recorded last, so a test that saw the Register can already send on this stream.
+                            received.add(m);
                         }
 
                         @Override
@@ -92,10 +93,14 @@ public final class FakeDaemon implements AutoCloseable {
         return this;
     }
 
-    public synchronized void stop() throws InterruptedException {
+    public synchronized void stop() {
         current = null;
         server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public synchronized void send(DaemonMessage m) {
@@ -117,7 +122,7 @@ public final class FakeDaemon implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stop();
     }
 }
