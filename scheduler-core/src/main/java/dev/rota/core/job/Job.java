@@ -14,8 +14,8 @@ import java.util.OptionalInt;
  * @param exitCode   exit status of the batch script once it ended (128 + N for signal N)
  * @param startTime  null until it first runs
  * @param endTime    null until it reaches a terminal state
- * @param allocation the nodes and GPUs it holds while RUNNING (first node runs the script); empty
- *                   otherwise
+ * @param allocation the nodes and GPUs it holds while RUNNING (first node runs the script); after it
+ *                   ended, where it ran (held no longer); empty while PENDING
  * @param attempt    counts starts; a report about another attempt is stale
  * @param endingAs   the terminal state to record when its processes have exited (CANCELLED or
  *                   TIMEOUT), or null when it should end by its exit code
@@ -87,13 +87,13 @@ public record Job(
                 outputPath, errorPath, null, masterPort);
     }
 
-    /** Ended in terminal state {@code end}, releasing its allocation. */
+    /** Ended in terminal state {@code end}; its allocation stays as the record of where it ran. */
     public Job ended(JobState end, String newReason, OptionalInt code, Instant at) {
         if (!end.isTerminal()) {
             throw new IllegalArgumentException("not a terminal state: " + end);
         }
         Job moved = movedTo(end, newReason);
-        return new Job(id, spec, moved.state, newReason, code, submitTime, startTime, at, List.of(), attempt,
+        return new Job(id, spec, moved.state, newReason, code, submitTime, startTime, at, allocation, attempt,
                 outputPath, errorPath, null, masterPort);
     }
 
@@ -115,8 +115,11 @@ public record Job(
                 outputPath, errorPath, endingAs, masterPort);
     }
 
-    /** True when it holds GPUs or a node slot on {@code node}. */
+    /** True when it is running and holds GPUs or a node slot on {@code node}. */
     public boolean holds(String node) {
+        if (state != JobState.RUNNING) {
+            return false;
+        }
         for (NodeAllocation a : allocation) {
             if (a.node().equals(node)) {
                 return true;

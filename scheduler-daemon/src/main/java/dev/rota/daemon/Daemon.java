@@ -1,0 +1,172 @@
+package dev.rota.daemon;
+
+import dev.rota.core.engine.ClusterSnapshot;
+import dev.rota.core.engine.Effect;
+import dev.rota.core.engine.EngineConfig;
+import dev.rota.core.engine.SchedulerEngine;
+import dev.rota.daemon.agents.AgentEndpoint;
+import dev.rota.daemon.agents.AgentSessions;
+import dev.rota.daemon.api.CallerIdentity;
+import dev.rota.daemon.api.JobEndpoint;
+import dev.rota.daemon.api.NodeEndpoint;
+import dev.rota.daemon.loop.EngineLoop;
+import dev.rota.daemon.loop.TimerService;
+import dev.rota.daemon.metrics.DaemonMetrics;
+import dev.rota.daemon.metrics.HttpEndpoints;
+import dev.rota.daemon.store.RocksStateStore;
+import dev.rota.daemon.store.StateStore;
+import dev.rota.daemon.store.StoredState;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * {@code rotad} wired together: RocksDB store, engine loop, timers, agent sessions, the gRPC API
+ * and the HTTP metrics port. {@link #start} returns a running daemon; {@link #close} stops it in the
+ * reverse order. No static state: tests run several side by side.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+
+    /**
+     * @param dataDir       where the RocksDB store lives
+     * @param listen        gRPC address (port 0: any free port)
+     * @param metricsListen HTTP address for /metrics, /healthz, /readyz (port 0: any free port)
+     */
+    public record Config(Path dataDir, HostPort listen, HostPort metricsListen, EngineConfig engine) {
+    }
+
+    private final StateStore store;
+    private final EngineLoop loop;
+    private final TimerService timers;
+    private final AgentSessions sessions;
+    private final Server server;
+    private final HttpEndpoints http;
+    private final HealthStatusManager health;
+    private final Path dataDir;
+
+    private Daemon(Path dataDir, StateStore store, EngineLoop loop, TimerService timers, AgentSessions sessions,
+            Server server, HttpEndpoints http, HealthStatusManager health) {
+        this.dataDir = dataDir;
+        this.store = store;
+        this.loop = loop;
+        this.timers = timers;
+        this.sessions = sessions;
+        this.server = server;
+        this.http = http;
+        this.health = health;
+    }
+
+    /**
+     * Opens the store, recovers the engine and starts serving.
+     *
+     * @throws dev.rota.daemon.store.StoreFailure when the store cannot be opened
+     * @throws UncheckedIOException when a port cannot be bound
+     */
+    public static Daemon start(Config config) {
+        StateStore store = RocksStateStore.open(config.dataDir().resolve("db"));
+        try {
+            return start(config, store);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static Daemon start(Config config, StateStore store) {
+        StoredState stored = store.load();
+        SchedulerEngine engine = SchedulerEngine.restore(config.engine(), stored.nextJobId(), stored.nodes(),
+                stored.jobs());
+        AgentSessions sessions = new AgentSessions();
+        DaemonMetrics metrics = new DaemonMetrics();
+        Clock clock = Clock.systemUTC();
+        EngineLoop[] loopRef = new EngineLoop[1];
+        TimerService timers = new TimerService(clock, event -> loopRef[0].submit(event));
+        EngineLoop loop = new EngineLoop(engine, store, effect -> {
+            switch (effect) {
+                case Effect.LaunchJob l -> sessions.launch(l);
+                case Effect.RelaunchOnNode r -> sessions.relaunch(r);
+                case Effect.KillJob k -> sessions.kill(k);
+                case Effect.ScheduleTimer t -> timers.schedule(t.at(), t.key());
+            }
+        }, clock, 4096, 65536, metrics);
+        loopRef[0] = loop;
+        metrics.readFrom(loop::snapshot);
+
+        HealthStatusManager health = new HealthStatusManager();
+        Server server;
+        HttpEndpoints http = null;
+        try {
+            CallerIdentity identity = new CallerIdentity();
+            server = NettyServerBuilder.forAddress(config.listen().socketAddress())
+                    .addService(ServerInterceptors.intercept(new JobEndpoint(loop), identity))
+                    .addService(ServerInterceptors.intercept(new NodeEndpoint(loop,
+                            config.engine().defaultPartition()), identity))
+                    .addService(new AgentEndpoint(loop, sessions))
+                    .addService(health.getHealthService())
+                    .addService(ProtoReflectionServiceV1.newInstance())
+                    .build();
+            loop.start(engine.recoveryEffects());
+            server.start();
+            http = new HttpEndpoints(config.metricsListen().socketAddress(), metrics::scrape, loop::isRunning);
+        } catch (IOException e) {
+            loop.close();
+            timers.close();
+            throw new UncheckedIOException("cannot listen on " + config.listen() + " / " + config.metricsListen()
+                    + ": " + e.getMessage() + " (is another rotad running? use --listen/--metrics-listen)", e);
+        }
+        LOG.info(() -> "rotad recovered " + stored.jobs().size() + " jobs and " + stored.nodes().size()
+                + " nodes from " + config.dataDir());
+        return new Daemon(config.dataDir(), store, loop, timers, sessions, server, http, health);
+    }
+
+    public InetSocketAddress grpcAddress() {
+        return (InetSocketAddress) server.getListenSockets().get(0);
+    }
+
+    public InetSocketAddress metricsAddress() {
+        return http.address();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Waits until the published state satisfies {@code condition}; empty on timeout. */
+    public java.util.Optional<ClusterSnapshot> await(java.util.function.Predicate<ClusterSnapshot> condition,
+            java.time.Duration timeout) throws InterruptedException {
+        return loop.await(condition, timeout);
+    }
+
+    /** The last published cluster state. */
+    public ClusterSnapshot snapshot() {
+        return loop.snapshot();
+    }
+
+    @Override
+    public void close() {
+        health.enterTerminalState();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        http.close();
+        timers.close();
+        loop.close();
+        store.close();
+    }
+}

@@ -1,0 +1,134 @@
+package dev.rota.daemon;
+
+import dev.rota.core.engine.EngineConfig;
+import dev.rota.daemon.standalone.Standalone;
+import dev.rota.daemon.store.StoreFailure;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code rotad}: the central daemon, or with {@code --standalone} a whole cluster in one process. */
+@Command(name = "rotad", mixinStandardHelpOptions = true, version = "rotad 0.1.0",
+        description = "The Rota scheduler daemon. With --standalone it also runs local agents (fake GPUs when no "
+                + "nvidia-smi is found), so one command gives a working cluster.")
+public final class DaemonMain implements Callable<Integer> {
+
+    @Option(names = "--standalone", description = "Run the daemon plus --nodes in-process agents.")
+    boolean standalone;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7070",
+            description = "gRPC address (default: ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7071",
+            description = "HTTP address for /metrics, /healthz, /readyz (default: ${DEFAULT-VALUE}).")
+    String metricsListen;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where state lives (default: $XDG_DATA_HOME/rota, else ~/.local/share/rota).")
+    Path dataDir;
+
+    @Option(names = "--nodes", paramLabel = "N", description = "Standalone: number of local agents (default: 2, "
+            + "or 1 when real GPUs are found).")
+    Integer nodes;
+
+    @Option(names = "--fake-gpus", paramLabel = "N", description = "Standalone: fake GPUs per node (default: 8 "
+            + "when no nvidia-smi is found).")
+    Integer fakeGpus;
+
+    @Option(names = "--gpu-model", paramLabel = "NAME", defaultValue = "Fake-H100",
+            description = "Standalone: model name of fake GPUs (default: ${DEFAULT-VALUE}).")
+    String gpuModel;
+
+    @Option(names = "--kill-grace", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Seconds between SIGTERM and SIGKILL on cancel and timeout (default: ${DEFAULT-VALUE}).")
+    int killGraceSeconds;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+        System.exit(new CommandLine(new DaemonMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        PrintStream out = spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out, true);
+        HostPort grpc;
+        HostPort http;
+        try {
+            grpc = HostPort.parse(listen);
+            http = HostPort.parse(metricsListen);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (!standalone && (nodes != null || fakeGpus != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--nodes and --fake-gpus only apply with --standalone");
+        }
+        if (nodes != null && (nodes < 1 || nodes > 64)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--nodes must be between 1 and 64");
+        }
+        if (fakeGpus != null && (fakeGpus < 0 || fakeGpus > 64)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--fake-gpus must be between 0 and 64");
+        }
+        if (killGraceSeconds < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--kill-grace must not be negative");
+        }
+        Path data = dataDir != null ? dataDir.toAbsolutePath() : defaultDataDir();
+        EngineConfig engine = EngineConfig.defaults().withKillGrace(java.time.Duration.ofSeconds(killGraceSeconds));
+        Daemon.Config config = new Daemon.Config(data, grpc, http, engine);
+        CountDownLatch stopped = new CountDownLatch(1);
+        AutoCloseable running;
+        try {
+            if (standalone) {
+                Standalone cluster = Standalone.start(config, nodes, fakeGpus, gpuModel);
+                out.print(cluster.describe());
+                running = cluster;
+            } else {
+                Daemon daemon = Daemon.start(config);
+                out.printf("rotad 0.1.0 serving gRPC on %s, metrics on http://%s/metrics, data in %s%n",
+                        hostPort(daemon.grpcAddress()), hostPort(daemon.metricsAddress()), data);
+                running = daemon;
+            }
+        } catch (StoreFailure | UncheckedIOException e) {
+            System.err.println("rotad: " + e.getMessage());
+            return 1;
+        }
+        out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                running.close();
+            } catch (Exception e) {
+                System.err.println("rotad: error while stopping: " + e.getMessage());
+            }
+            System.err.println("rotad: stopped");
+            stopped.countDown();
+        }, "rota-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    static String hostPort(java.net.InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    /** {@code $XDG_DATA_HOME/rota}, else {@code ~/.local/share/rota}. */
+    static Path defaultDataDir() {
+        String xdg = System.getenv("XDG_DATA_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "rota");
+        }
+        return Path.of(System.getProperty("user.home"), ".local", "share", "rota");
+    }
+}

@@ -1,0 +1,147 @@
+package dev.rota.daemon.agents;
+
+import dev.rota.agent.v1.AgentMessage;
+import dev.rota.agent.v1.AllocationEnded;
+import dev.rota.agent.v1.AllocationRef;
+import dev.rota.agent.v1.DaemonMessage;
+import dev.rota.agent.v1.GpuInfo;
+import dev.rota.agent.v1.Register;
+import dev.rota.agent.v1.Registered;
+import dev.rota.core.engine.Event;
+import dev.rota.core.job.JobId;
+import dev.rota.core.node.Gpu;
+import dev.rota.daemon.loop.EngineLoop;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * One agent's {@code Connect} stream. Inbound messages become engine events; outbound sends are
+ * serialised here because a {@link StreamObserver} is not thread-safe.
+ */
+final class AgentSession implements StreamObserver<AgentMessage> {
+    private static final Logger LOG = Logger.getLogger(AgentSession.class.getName());
+    private static final String NODE_NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
+
+    private final StreamObserver<DaemonMessage> outbound;
+    private final EngineLoop loop;
+    private final AgentSessions sessions;
+    private String node;
+    private boolean closed;
+
+    AgentSession(StreamObserver<DaemonMessage> outbound, EngineLoop loop, AgentSessions sessions) {
+        this.outbound = outbound;
+        this.loop = loop;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void onNext(AgentMessage message) {
+        switch (message.getKindCase()) {
+            case REGISTER -> register(message.getRegister());
+            case HEARTBEAT -> {
+                // Liveness and heartbeat-driven reconciliation come with node-failure handling (issue #3).
+            }
+            case ALLOCATION_ENDED -> {
+                if (node == null) {
+                    fail(Status.FAILED_PRECONDITION.withDescription("register first"));
+                    return;
+                }
+                AllocationEnded e = message.getAllocationEnded();
+                String n = node;
+                loop.submit(at -> new Event.AllocationEnded(at, n, JobId.of(e.getAllocation().getJobId()),
+                        e.getAllocation().getAttempt(), e.getExitCode(), e.getLaunchError()));
+            }
+            case KIND_NOT_SET -> fail(Status.INVALID_ARGUMENT.withDescription("empty agent message"));
+        }
+    }
+
+    private void register(Register r) {
+        if (node != null) {
+            fail(Status.FAILED_PRECONDITION.withDescription("already registered as " + node));
+            return;
+        }
+        if (!r.getNodeName().matches(NODE_NAME)) {
+            fail(Status.INVALID_ARGUMENT.withDescription("invalid node name '" + r.getNodeName() + "'"));
+            return;
+        }
+        node = r.getNodeName();
+        List<Gpu> gpus = new ArrayList<>();
+        for (GpuInfo g : r.getGpusList()) {
+            gpus.add(new Gpu(g.getIndex(), g.getUuid(), g.getModel(), g.getMemoryBytes()));
+        }
+        List<Event.RunningAllocation> running = new ArrayList<>();
+        for (AllocationRef a : r.getRunningList()) {
+            running.add(new Event.RunningAllocation(JobId.of(a.getJobId()), a.getAttempt()));
+        }
+        List<Event.EndedAllocation> ended = new ArrayList<>();
+        for (AllocationEnded e : r.getEndedList()) {
+            ended.add(new Event.EndedAllocation(JobId.of(e.getAllocation().getJobId()), e.getAllocation().getAttempt(),
+                    e.getExitCode(), e.getLaunchError()));
+        }
+        // Attach before the engine sees the registration, so the commands it answers with reach us.
+        sessions.attach(node, this);
+        send(DaemonMessage.newBuilder().setRegistered(Registered.newBuilder().setNodeName(node)).build());
+        String n = node;
+        String address = r.getAddress();
+        loop.submit(at -> new Event.NodeRegistered(at, n, address, gpus, running, ended));
+        LOG.info(() -> "node " + n + " registered from " + address + " with " + gpus.size() + " GPUs");
+    }
+
+    synchronized void send(DaemonMessage message) {
+        if (closed) {
+            return;
+        }
+        try {
+            outbound.onNext(message);
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "send to " + node + " failed: " + e.getMessage());
+        }
+    }
+
+    /** A newer session for the same node took over: end this stream. */
+    synchronized void replaced() {
+        if (!closed) {
+            closed = true;
+            outbound.onError(Status.ABORTED.withDescription("replaced by a newer connection for node " + node)
+                    .asRuntimeException());
+        }
+    }
+
+    private synchronized void fail(Status status) {
+        if (!closed) {
+            closed = true;
+            outbound.onError(status.asRuntimeException());
+        }
+        gone();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        synchronized (this) {
+            closed = true;
+        }
+        gone();
+    }
+
+    @Override
+    public void onCompleted() {
+        synchronized (this) {
+            if (!closed) {
+                closed = true;
+                outbound.onCompleted();
+            }
+        }
+        gone();
+    }
+
+    private void gone() {
+        String n = node;
+        if (n != null && sessions.detach(n, this)) {
+            LOG.info(() -> "node " + n + " disconnected");
+            loop.submit(at -> new Event.NodeDisconnected(at, n));
+        }
+    }
+}

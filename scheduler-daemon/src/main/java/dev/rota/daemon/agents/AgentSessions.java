@@ -1,0 +1,92 @@
+package dev.rota.daemon.agents;
+
+import com.google.protobuf.Duration;
+import dev.rota.agent.v1.AllocatedNode;
+import dev.rota.agent.v1.AllocationRef;
+import dev.rota.agent.v1.DaemonMessage;
+import dev.rota.agent.v1.KillJob;
+import dev.rota.agent.v1.LaunchJob;
+import dev.rota.core.engine.Effect;
+import dev.rota.core.job.Job;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * The open agent streams, by node name, and the translation of the engine's agent commands into
+ * {@code rota.agent.v1} messages. Thread-safe. A command for a node without a session is dropped:
+ * the node reconciles when it registers again.
+ */
+public final class AgentSessions {
+    private static final Logger LOG = Logger.getLogger(AgentSessions.class.getName());
+    private final Map<String, AgentSession> byNode = new ConcurrentHashMap<>();
+
+    /** Makes {@code session} the node's current one, closing any older session for the node. */
+    void attach(String node, AgentSession session) {
+        AgentSession old = byNode.put(node, session);
+        if (old != null && old != session) {
+            old.replaced();
+        }
+    }
+
+    /** Forgets {@code session} if it is still the node's current one; returns whether it was. */
+    boolean detach(String node, AgentSession session) {
+        return byNode.remove(node, session);
+    }
+
+    public int connected() {
+        return byNode.size();
+    }
+
+    /** Sends a launch to every node of the allocation. */
+    public void launch(Effect.LaunchJob launch) {
+        for (int i = 0; i < launch.nodes().size(); i++) {
+            send(launch.nodes().get(i).name(), launchMessage(launch.job(), launch.nodes(), launch.nodelist(), i == 0));
+        }
+    }
+
+    /** Sends one node its part of a running allocation again. */
+    public void relaunch(Effect.RelaunchOnNode relaunch) {
+        List<Effect.AllocatedNode> nodes = relaunch.nodes();
+        boolean batch = !nodes.isEmpty() && nodes.get(0).name().equals(relaunch.node());
+        send(relaunch.node(), launchMessage(relaunch.job(), nodes, relaunch.nodelist(), batch));
+    }
+
+    public void kill(Effect.KillJob kill) {
+        DaemonMessage msg = DaemonMessage.newBuilder().setKill(KillJob.newBuilder()
+                .setAllocation(AllocationRef.newBuilder().setJobId(kill.job().value()).setAttempt(kill.attempt()))
+                .setSignal(kill.signal())
+                .setGrace(Duration.newBuilder().setSeconds(kill.grace().toSeconds())
+                        .setNanos(kill.grace().toNanosPart()))).build();
+        for (String node : kill.nodes()) {
+            send(node, msg);
+        }
+    }
+
+    private void send(String node, DaemonMessage msg) {
+        AgentSession session = byNode.get(node);
+        if (session == null) {
+            LOG.fine(() -> "node " + node + " not connected; it reconciles when it registers");
+            return;
+        }
+        session.send(msg);
+    }
+
+    private static DaemonMessage launchMessage(Job job, List<Effect.AllocatedNode> nodes, String nodelist,
+            boolean batchHost) {
+        var s = job.spec();
+        LaunchJob.Builder b = LaunchJob.newBuilder()
+                .setAllocation(AllocationRef.newBuilder().setJobId(job.id().value()).setAttempt(job.attempt()))
+                .setJobName(s.name()).setUser(s.user()).setAccount(s.account()).setPartition(s.partition())
+                .setScript(s.script()).addAllScriptArgs(s.scriptArgs()).setWorkingDir(s.workingDir())
+                .setOutputPath(job.outputPath()).setErrorPath(job.errorPath()).putAllEnvironment(s.environment())
+                .setNtasksPerNode(s.tasksPerNode()).setBatchHost(batchHost).setMasterPort(job.masterPort())
+                .setTimeLimit(Duration.newBuilder().setSeconds(s.timeLimit().toSeconds())).setNodelist(nodelist);
+        for (Effect.AllocatedNode n : nodes) {
+            b.addNodes(AllocatedNode.newBuilder().setName(n.name()).setAddress(n.address())
+                    .addAllGpuIndices(n.gpus()));
+        }
+        return DaemonMessage.newBuilder().setLaunch(b).build();
+    }
+}

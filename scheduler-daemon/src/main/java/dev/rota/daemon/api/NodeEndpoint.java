@@ -1,0 +1,72 @@
+package dev.rota.daemon.api;
+
+import dev.rota.api.v1.DrainNodeRequest;
+import dev.rota.api.v1.DrainNodeResponse;
+import dev.rota.api.v1.ListNodesRequest;
+import dev.rota.api.v1.ListNodesResponse;
+import dev.rota.api.v1.NodeServiceGrpc;
+import dev.rota.api.v1.ResumeNodeRequest;
+import dev.rota.api.v1.ResumeNodeResponse;
+import dev.rota.core.engine.Event;
+import dev.rota.core.engine.NodeView;
+import dev.rota.daemon.loop.EngineLoop;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+
+/** The node API: list from the snapshot; drain and resume through the engine loop. */
+public final class NodeEndpoint extends NodeServiceGrpc.NodeServiceImplBase {
+    private final EngineLoop loop;
+    private final String defaultPartition;
+
+    public NodeEndpoint(EngineLoop loop, String defaultPartition) {
+        this.loop = loop;
+        this.defaultPartition = defaultPartition;
+    }
+
+    @Override
+    public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> observer) {
+        ListNodesResponse.Builder b = ListNodesResponse.newBuilder();
+        for (NodeView n : loop.snapshot().nodes()) {
+            b.addNodes(ApiMapping.node(n, defaultPartition));
+        }
+        observer.onNext(b.build());
+        observer.onCompleted();
+    }
+
+    @Override
+    public void drainNode(DrainNodeRequest request, StreamObserver<DrainNodeResponse> observer) {
+        if (request.getName().isBlank()) {
+            observer.onError(Status.INVALID_ARGUMENT.withDescription("name is required").asRuntimeException());
+            return;
+        }
+        if (request.getReason().isBlank()) {
+            observer.onError(Status.INVALID_ARGUMENT.withDescription("reason is required: say why the node is drained")
+                    .asRuntimeException());
+            return;
+        }
+        String user = CallerIdentity.current();
+        String name = request.getName();
+        String reason = request.getReason();
+        Replies.answer(loop.submit(at -> new Event.NodeDrainRequested(at, name, reason, user)), observer,
+                o -> DrainNodeResponse.newBuilder().setNode(current(name)).build());
+    }
+
+    @Override
+    public void resumeNode(ResumeNodeRequest request, StreamObserver<ResumeNodeResponse> observer) {
+        if (request.getName().isBlank()) {
+            observer.onError(Status.INVALID_ARGUMENT.withDescription("name is required").asRuntimeException());
+            return;
+        }
+        String user = CallerIdentity.current();
+        String name = request.getName();
+        Replies.answer(loop.submit(at -> new Event.NodeResumeRequested(at, name, user)), observer,
+                o -> ResumeNodeResponse.newBuilder().setNode(current(name)).build());
+    }
+
+    private dev.rota.api.v1.Node current(String name) {
+        NodeView view = loop.snapshot().node(name).orElseThrow(() -> new StatusRuntimeException(
+                Status.NOT_FOUND.withDescription("node '" + name + "' does not exist")));
+        return ApiMapping.node(view, defaultPartition);
+    }
+}

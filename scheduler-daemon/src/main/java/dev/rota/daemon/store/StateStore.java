@@ -1,0 +1,23 @@
+package dev.rota.daemon.store;
+
+import dev.rota.core.engine.StateChange;
+import java.util.List;
+
+/**
+ * Where the engine's state survives restarts. Only the engine loop thread writes.
+ *
+ * <p>Contract: {@link #commit} returns only once every change is durable (for RocksDB: written
+ * and the WAL synced) and applies the whole list atomically, or throws {@link StoreFailure} having
+ * applied none of it. After a failure the daemon must stop acknowledging.
+ */
+public interface StateStore extends AutoCloseable {
+
+    /** Everything stored, for building the engine at start-up. */
+    StoredState load();
+
+    /** Atomically and durably applies {@code changes} in order (a later upsert of a key wins). */
+    void commit(List<StateChange> changes);
+
+    @Override
+    void close();
+}

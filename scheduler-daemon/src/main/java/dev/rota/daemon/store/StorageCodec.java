@@ -1,0 +1,98 @@
+package dev.rota.daemon.store;
+
+import dev.rota.core.job.Job;
+import dev.rota.core.job.JobId;
+import dev.rota.core.job.JobSpec;
+import dev.rota.core.job.JobState;
+import dev.rota.core.job.NodeAllocation;
+import dev.rota.core.node.Drain;
+import dev.rota.core.node.Gpu;
+import dev.rota.core.node.NodeRecord;
+import dev.rota.storage.v1.StoredGpu;
+import dev.rota.storage.v1.StoredJob;
+import dev.rota.storage.v1.StoredJobSpec;
+import dev.rota.storage.v1.StoredNode;
+import dev.rota.storage.v1.StoredNodeAllocation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+
+/** Maps core values to and from their {@code rota.storage.v1} form. Pure and stateless. */
+public final class StorageCodec {
+    private StorageCodec() {
+    }
+
+    public static StoredJob encode(Job job) {
+        JobSpec s = job.spec();
+        StoredJobSpec spec = StoredJobSpec.newBuilder()
+                .setName(s.name()).setUser(s.user()).setAccount(s.account()).setPartition(s.partition())
+                .setNodes(s.nodes()).setNtasksPerNode(s.tasksPerNode()).setGpusPerNode(s.gpusPerNode())
+                .setTimeLimitSeconds(s.timeLimit().toSeconds()).setScript(s.script()).addAllScriptArgs(s.scriptArgs())
+                .setWorkingDir(s.workingDir()).setOutputPattern(s.outputPattern()).setErrorPattern(s.errorPattern())
+                .putAllEnvironment(s.environment()).build();
+        StoredJob.Builder b = StoredJob.newBuilder()
+                .setId(job.id().value()).setSpec(spec).setState(job.state().name()).setReason(job.reason())
+                .setSubmitTimeMs(millis(job.submitTime())).setStartTimeMs(millis(job.startTime()))
+                .setEndTimeMs(millis(job.endTime())).setAttempt(job.attempt()).setOutputPath(job.outputPath())
+                .setErrorPath(job.errorPath()).setMasterPort(job.masterPort());
+        job.exitCode().ifPresent(c -> b.setHasExitCode(true).setExitCode(c));
+        if (job.endingAs() != null) {
+            b.setEndingAs(job.endingAs().name());
+        }
+        for (NodeAllocation a : job.allocation()) {
+            b.addAllocation(StoredNodeAllocation.newBuilder().setNode(a.node()).addAllGpuIndices(a.gpus()));
+        }
+        return b.build();
+    }
+
+    public static Job decode(StoredJob j) {
+        StoredJobSpec s = j.getSpec();
+        JobSpec spec = new JobSpec(s.getName(), s.getUser(), s.getAccount(), s.getPartition(), s.getNodes(),
+                s.getNtasksPerNode(), s.getGpusPerNode(), Duration.ofSeconds(s.getTimeLimitSeconds()), s.getScript(),
+                s.getScriptArgsList(), s.getWorkingDir(), s.getOutputPattern(), s.getErrorPattern(),
+                new TreeMap<>(s.getEnvironmentMap()));
+        List<NodeAllocation> allocation = new ArrayList<>();
+        for (StoredNodeAllocation a : j.getAllocationList()) {
+            allocation.add(new NodeAllocation(a.getNode(), a.getGpuIndicesList()));
+        }
+        return new Job(JobId.of(j.getId()), spec, JobState.valueOf(j.getState()), j.getReason(),
+                j.getHasExitCode() ? OptionalInt.of(j.getExitCode()) : OptionalInt.empty(),
+                instant(j.getSubmitTimeMs()), instant(j.getStartTimeMs()), instant(j.getEndTimeMs()), allocation,
+                j.getAttempt(), j.getOutputPath(), j.getErrorPath(),
+                j.getEndingAs().isEmpty() ? null : JobState.valueOf(j.getEndingAs()), j.getMasterPort());
+    }
+
+    public static StoredNode encode(NodeRecord n) {
+        StoredNode.Builder b = StoredNode.newBuilder().setName(n.name()).setAddress(n.address());
+        for (Gpu g : n.gpus()) {
+            b.addGpus(StoredGpu.newBuilder().setIndex(g.index()).setUuid(g.uuid()).setModel(g.model())
+                    .setMemoryBytes(g.memoryBytes()));
+        }
+        n.drain().ifPresent(d -> b.setDrained(true).setDrainReason(d.reason()).setDrainedBy(d.by())
+                .setDrainedAtMs(millis(d.at())));
+        return b.build();
+    }
+
+    public static NodeRecord decode(StoredNode n) {
+        List<Gpu> gpus = new ArrayList<>();
+        for (StoredGpu g : n.getGpusList()) {
+            gpus.add(new Gpu(g.getIndex(), g.getUuid(), g.getModel(), g.getMemoryBytes()));
+        }
+        Optional<Drain> drain = n.getDrained()
+                ? Optional.of(new Drain(n.getDrainReason(), n.getDrainedBy(), instant(n.getDrainedAtMs())))
+                : Optional.empty();
+        return new NodeRecord(n.getName(), n.getAddress(), gpus, drain);
+    }
+
+    private static long millis(Instant t) {
+        return t == null ? 0 : t.toEpochMilli();
+    }
+
+    private static Instant instant(long ms) {
+        return ms == 0 ? null : Instant.ofEpochMilli(ms);
+    }
+}

@@ -1,0 +1,254 @@
+package dev.rota.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.Duration;
+import dev.rota.agent.v1.AgentMessage;
+import dev.rota.agent.v1.AgentServiceGrpc;
+import dev.rota.agent.v1.AllocationEnded;
+import dev.rota.agent.v1.DaemonMessage;
+import dev.rota.agent.v1.GpuInfo;
+import dev.rota.agent.v1.Register;
+import dev.rota.api.v1.CancelJobRequest;
+import dev.rota.api.v1.DrainNodeRequest;
+import dev.rota.api.v1.GetJobRequest;
+import dev.rota.api.v1.Job;
+import dev.rota.api.v1.JobServiceGrpc;
+import dev.rota.api.v1.JobSpec;
+import dev.rota.api.v1.JobState;
+import dev.rota.api.v1.ListJobsRequest;
+import dev.rota.api.v1.ListNodesRequest;
+import dev.rota.api.v1.NodeServiceGrpc;
+import dev.rota.api.v1.NodeState;
+import dev.rota.api.v1.SubmitJobRequest;
+import dev.rota.core.engine.EngineConfig;
+import dev.rota.daemon.api.CallerIdentity;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real daemon (RocksDB, Netty gRPC on loopback) driven by a client and a scripted agent. */
+class DaemonApiTest {
+    @TempDir
+    Path dir;
+    private Daemon daemon;
+    private ManagedChannel channel;
+
+    private Daemon start() {
+        daemon = Daemon.start(new Daemon.Config(dir, HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"),
+                EngineConfig.defaults()));
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", daemon.grpcAddress().getPort()).usePlaintext().build();
+        return daemon;
+    }
+
+    private void restart() {
+        channel.shutdownNow();
+        daemon.close();
+        start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (channel != null) {
+            channel.shutdownNow();
+        }
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    private JobServiceGrpc.JobServiceBlockingStub jobs(String user) {
+        Metadata h = new Metadata();
+        h.put(CallerIdentity.USER_HEADER, user);
+        return JobServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h))
+                .withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    private NodeServiceGrpc.NodeServiceBlockingStub nodes() {
+        Metadata h = new Metadata();
+        h.put(CallerIdentity.USER_HEADER, "admin");
+        return NodeServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h))
+                .withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    private static JobSpec spec(int nodes, int gpus) {
+        return JobSpec.newBuilder().setName("train").setNodes(nodes).setGpusPerNode(gpus)
+                .setTimeLimit(Duration.newBuilder().setSeconds(600)).setScript("#!/bin/bash\nsrun hostname\n")
+                .setWorkingDir("/tmp").build();
+    }
+
+    /** A scripted agent on the real AgentService stream. */
+    private final class ScriptedAgent implements AutoCloseable {
+        final BlockingQueue<DaemonMessage> received = new LinkedBlockingQueue<>();
+        final StreamObserver<AgentMessage> out;
+
+        ScriptedAgent(String name, int gpus) {
+            out = AgentServiceGrpc.newStub(channel).connect(new StreamObserver<>() {
+                @Override
+                public void onNext(DaemonMessage m) {
+                    received.add(m);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            });
+            Register.Builder r = Register.newBuilder().setNodeName(name).setAddress("127.0.0.1:9" + name.length());
+            for (int i = 0; i < gpus; i++) {
+                r.addGpus(GpuInfo.newBuilder().setIndex(i).setUuid("GPU-" + name + i).setModel("H100"));
+            }
+            out.onNext(AgentMessage.newBuilder().setRegister(r).build());
+        }
+
+        DaemonMessage next(DaemonMessage.KindCase kind) throws InterruptedException {
+            while (true) {
+                DaemonMessage m = received.poll(10, TimeUnit.SECONDS);
+                assertThat(m).as("a %s message", kind).isNotNull();
+                if (m.getKindCase() == kind) {
+                    return m;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            out.onCompleted();
+        }
+    }
+
+    private void awaitNodes(int connected) throws InterruptedException {
+        assertThat(daemon.await(s -> s.nodes().stream().filter(n -> n.connected()).count() == connected,
+                java.time.Duration.ofSeconds(10))).isPresent();
+    }
+
+    @Test
+    void a_job_runs_on_a_registered_agent_and_completes_with_its_exit_code() throws Exception {
+        start();
+        try (ScriptedAgent agent = new ScriptedAgent("node-1", 8)) {
+            agent.next(DaemonMessage.KindCase.REGISTERED);
+            awaitNodes(1);
+            long id = jobs("alice").submitJob(SubmitJobRequest.newBuilder().setSpec(spec(1, 4)).build()).getJobId();
+
+            DaemonMessage launch = agent.next(DaemonMessage.KindCase.LAUNCH);
+            assertThat(launch.getLaunch().getAllocation().getJobId()).isEqualTo(id);
+            assertThat(launch.getLaunch().getBatchHost()).isTrue();
+            assertThat(launch.getLaunch().getNodes(0).getGpuIndicesList()).containsExactly(0, 1, 2, 3);
+            assertThat(launch.getLaunch().getUser()).isEqualTo("alice");
+            assertThat(jobs("alice").getJob(GetJobRequest.newBuilder().setJobId(id).build()).getJob().getState())
+                    .isEqualTo(JobState.JOB_STATE_RUNNING);
+
+            agent.out.onNext(AgentMessage.newBuilder().setAllocationEnded(AllocationEnded.newBuilder()
+                    .setAllocation(launch.getLaunch().getAllocation()).setExitCode(0)).build());
+            agent.next(DaemonMessage.KindCase.KILL);
+            Job done = jobs("alice").getJob(GetJobRequest.newBuilder().setJobId(id).build()).getJob();
+            assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_COMPLETED);
+            assertThat(done.getExitCode()).isZero();
+            assertThat(done.getNodelist()).isEqualTo("node-1");
+        }
+    }
+
+    @Test
+    void acknowledged_jobs_and_drains_survive_a_restart_and_ids_are_not_reused() throws Exception {
+        start();
+        long first;
+        try (ScriptedAgent agent = new ScriptedAgent("node-1", 8)) {
+            agent.next(DaemonMessage.KindCase.REGISTERED);
+            awaitNodes(1);
+            first = jobs("alice").submitJob(SubmitJobRequest.newBuilder().setSpec(spec(1, 8)).build()).getJobId();
+            long second = jobs("alice").submitJob(SubmitJobRequest.newBuilder().setSpec(spec(1, 8)).build())
+                    .getJobId();
+            jobs("alice").cancelJob(CancelJobRequest.newBuilder().setJobId(second).build());
+            nodes().drainNode(DrainNodeRequest.newBuilder().setName("node-1").setReason("maintenance").build());
+        }
+        restart();
+        var listed = jobs("alice").listJobs(ListJobsRequest.newBuilder().setIncludeFinished(true).build());
+        assertThat(listed.getJobsList()).extracting(Job::getId).containsExactly(first, first + 1);
+        assertThat(listed.getJobs(1).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+        var node = nodes().listNodes(ListNodesRequest.getDefaultInstance()).getNodes(0);
+        assertThat(node.getState()).isEqualTo(NodeState.NODE_STATE_DOWN);
+        assertThat(node.getReason()).isEqualTo("maintenance");
+        assertThat(node.getDrainedBy()).isEqualTo("admin");
+
+        try (ScriptedAgent agent = new ScriptedAgent("node-1", 8)) {
+            agent.next(DaemonMessage.KindCase.REGISTERED);
+            awaitNodes(1);
+            long third = jobs("alice").submitJob(SubmitJobRequest.newBuilder().setSpec(spec(1, 1)).build())
+                    .getJobId();
+            assertThat(third).isEqualTo(first + 2);
+        }
+    }
+
+    @Test
+    void bad_requests_get_precise_statuses() {
+        start();
+        new ScriptedAgent("node-1", 8);
+        assertThatThrownBy(() -> jobs("alice").submitJob(SubmitJobRequest.newBuilder()
+                .setSpec(spec(1, 1).toBuilder().setWorkingDir("relative").setScript("")).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("spec.script is empty")
+                            .contains("spec.working_dir must be an absolute path");
+                });
+        assertThatThrownBy(() -> jobs("alice").getJob(GetJobRequest.newBuilder().setJobId(404).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+                    assertThat(e.getStatus().getDescription()).isEqualTo("job 404 does not exist");
+                });
+        assertThatThrownBy(() -> nodes().drainNode(DrainNodeRequest.newBuilder().setName("node-1").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> JobServiceGrpc.newBlockingStub(channel).getJob(GetJobRequest.newBuilder()
+                .setJobId(1).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    }
+
+    @Test
+    void a_job_that_can_never_fit_is_rejected_at_submit() throws Exception {
+        start();
+        try (ScriptedAgent agent = new ScriptedAgent("node-1", 8)) {
+            agent.next(DaemonMessage.KindCase.REGISTERED);
+            awaitNodes(1);
+            assertThatThrownBy(() -> jobs("alice").submitJob(SubmitJobRequest.newBuilder().setSpec(spec(1, 16))
+                    .build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                        assertThat(e.getStatus().getDescription()).contains("16 GPUs per node");
+                    });
+        }
+    }
+
+    @Test
+    void metrics_and_health_are_served_over_http() throws Exception {
+        start();
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + daemon.metricsAddress().getPort();
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("# HELP rota_jobs ").contains("rota_jobs{state=\"pending\"} 0.0")
+                .contains("rota_store_commit_seconds");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    }
+}

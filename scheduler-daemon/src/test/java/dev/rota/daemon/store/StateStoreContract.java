@@ -1,0 +1,101 @@
+package dev.rota.daemon.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rota.core.engine.StateChange;
+import dev.rota.core.job.Job;
+import dev.rota.core.job.JobId;
+import dev.rota.core.job.JobSpec;
+import dev.rota.core.job.JobState;
+import dev.rota.core.job.NodeAllocation;
+import dev.rota.core.node.Drain;
+import dev.rota.core.node.Gpu;
+import dev.rota.core.node.NodeRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The behaviour every {@link StateStore} must have; one subclass per implementation. */
+abstract class StateStoreContract {
+    static final Instant T = Instant.parse("2026-11-23T10:00:00Z");
+
+    /** A new, empty store. */
+    abstract StateStore store();
+
+    static Job job(long id, JobState state) {
+        JobSpec spec = new JobSpec("train-" + id, "alice", "lab", "main", 2, 4, 8, Duration.ofMinutes(90),
+                "#!/bin/bash\nsrun python train.py \"$@\"\n", List.of("--lr", "3e-4"), "/home/alice",
+                "out-%j.log", "err-%j.log", new TreeMap<>(Map.of("PATH", "/usr/bin", "HOME", "/home/alice")));
+        Job j = Job.submitted(JobId.of(id), spec, T, 12000 + (int) id);
+        if (state == JobState.RUNNING || state.isTerminal() && state != JobState.CANCELLED) {
+            j = j.started(List.of(new NodeAllocation("node-1", List.of(0, 1, 2, 3, 4, 5, 6, 7)),
+                    new NodeAllocation("node-2", List.of(0, 1, 2, 3, 4, 5, 6, 7))), T.plusSeconds(5));
+        }
+        if (state == JobState.FAILED) {
+            j = j.ended(JobState.FAILED, "NonZeroExitCode", OptionalInt.of(3), T.plusSeconds(60));
+        } else if (state == JobState.CANCELLED) {
+            j = j.ended(JobState.CANCELLED, "Cancelled by alice", OptionalInt.empty(), T.plusSeconds(1));
+        }
+        return j;
+    }
+
+    static NodeRecord node(String name, boolean drained) {
+        return new NodeRecord(name, "127.0.0.1:4000", List.of(new Gpu(0, "GPU-a", "H100", 80L << 30),
+                new Gpu(1, "GPU-b", "H100", 80L << 30)),
+                drained ? Optional.of(new Drain("bad fan", "admin", T)) : Optional.empty());
+    }
+
+    @Test
+    void an_empty_store_starts_ids_at_one() {
+        try (StateStore s = store()) {
+            StoredState state = s.load();
+            assertThat(state.nextJobId()).isEqualTo(1);
+            assertThat(state.jobs()).isEmpty();
+            assertThat(state.nodes()).isEmpty();
+        }
+    }
+
+    @Test
+    void jobs_nodes_and_the_counter_round_trip_with_every_field() {
+        try (StateStore s = store()) {
+            Job running = job(1, JobState.RUNNING).ending(JobState.CANCELLED, "Cancelled by alice");
+            Job failed = job(2, JobState.FAILED);
+            Job cancelled = job(3, JobState.CANCELLED);
+            s.commit(List.of(new StateChange.JobUpserted(running), new StateChange.JobUpserted(failed),
+                    new StateChange.JobUpserted(cancelled), new StateChange.NodeUpserted(node("node-1", true)),
+                    new StateChange.NodeUpserted(node("node-2", false)), new StateChange.NextJobIdAdvanced(4)));
+            StoredState state = s.load();
+            assertThat(state.jobs()).containsExactly(running, failed, cancelled);
+            assertThat(state.nodes()).containsExactlyInAnyOrder(node("node-1", true), node("node-2", false));
+            assertThat(state.nextJobId()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void the_last_upsert_of_a_key_in_a_batch_wins() {
+        try (StateStore s = store()) {
+            Job pending = job(1, JobState.PENDING);
+            Job started = job(1, JobState.RUNNING);
+            s.commit(List.of(new StateChange.JobUpserted(pending), new StateChange.JobUpserted(started)));
+            assertThat(s.load().jobs()).containsExactly(started);
+        }
+    }
+
+    @Test
+    void jobs_load_in_id_order_beyond_one_byte_of_ids() {
+        try (StateStore s = store()) {
+            List<StateChange> changes = new ArrayList<>();
+            for (long id = 300; id >= 250; id--) {
+                changes.add(new StateChange.JobUpserted(job(id, JobState.PENDING)));
+            }
+            s.commit(changes);
+            assertThat(s.load().jobs()).extracting(j -> j.id().value()).isSorted().hasSize(51);
+        }
+    }
+}
