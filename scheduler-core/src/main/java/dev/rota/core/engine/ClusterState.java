@@ -21,6 +21,11 @@ import java.util.TreeSet;
 final class ClusterState {
     final SortedMap<JobId, Job> jobs = new TreeMap<>();
     final TreeSet<JobId> pending = new TreeSet<>();
+    /**
+     * Pending jobs whose reason is not {@code Priority}: the only ones a cycle must revisit behind a
+     * blocked job, so a cycle costs what changed, not the length of the queue.
+     */
+    final TreeSet<JobId> pendingNotPriority = new TreeSet<>();
     final SortedMap<String, NodeEntry> nodes = new TreeMap<>(NodeNames.NATURAL);
     long nextJobId = 1;
 
@@ -88,7 +93,15 @@ final class ClusterState {
         } else {
             pending.remove(job.id());
         }
+        if (job.state() == JobState.PENDING && !job.reason().equals(PRIORITY)) {
+            pendingNotPriority.add(job.id());
+        } else {
+            pendingNotPriority.remove(job.id());
+        }
     }
+
+    /** The pending reason of a job waiting behind another. */
+    static final String PRIORITY = "Priority";
 
     ClusterSnapshot snapshot(long step) {
         List<NodeView> views = new ArrayList<>(nodes.size());

@@ -386,37 +386,46 @@ public final class SchedulerEngine {
     // ---- the scheduling cycle ----
 
     private void runCycle(Instant now, Step step) {
-        boolean blocked = false;
-        for (JobId id : List.copyOf(state.pending)) {
+        JobId id = state.pending.isEmpty() ? null : state.pending.first();
+        while (id != null) {
             Job job = state.jobs.get(id);
-            if (blocked) {
-                setReason(job, "Priority", step);
-                continue;
+            if (!tryStart(job, now, step)) {
+                // Strict FIFO: everything behind the first job that does not fit waits for it. Only
+                // jobs not yet marked so are touched, so a long queue costs nothing per cycle.
+                for (JobId behind : List.copyOf(state.pendingNotPriority.tailSet(id, false))) {
+                    setReason(state.jobs.get(behind), ClusterState.PRIORITY, step);
+                }
+                return;
             }
-            List<Candidate> candidates = new ArrayList<>();
-            int eligibleBigEnough = 0;
-            for (NodeEntry n : state.nodes.values()) {
-                if (n.connected && !n.drained()) {
-                    candidates.add(new Candidate(n.record.name(), List.copyOf(n.freeGpus)));
-                    if (n.record.gpus().size() >= job.spec().gpusPerNode()) {
-                        eligibleBigEnough++;
-                    }
+            id = state.pending.higher(id);
+        }
+    }
+
+    /** Starts {@code job} if its gang fits now; otherwise records why not. */
+    private boolean tryStart(Job job, Instant now, Step step) {
+        List<Candidate> candidates = new ArrayList<>();
+        int eligibleBigEnough = 0;
+        for (NodeEntry n : state.nodes.values()) {
+            if (n.connected && !n.drained()) {
+                candidates.add(new Candidate(n.record.name(), List.copyOf(n.freeGpus)));
+                if (n.record.gpus().size() >= job.spec().gpusPerNode()) {
+                    eligibleBigEnough++;
                 }
             }
-            Optional<List<NodeAllocation>> placement = placer.place(job.spec().nodes(), job.spec().gpusPerNode(),
-                    candidates);
-            if (placement.isEmpty()) {
-                // Slurm's words: nodes down or drained vs. nodes busy.
-                setReason(job, eligibleBigEnough < job.spec().nodes() ? "ReqNodeNotAvail" : "Resources", step);
-                blocked = true;
-                continue;
-            }
-            Job started = job.started(placement.get(), now);
-            state.hold(started);
-            upsert(started, step);
-            step.effects.add(new Effect.LaunchJob(started, allocatedNodes(started), nodelist(started)));
-            step.effects.add(timeLimitTimer(started));
         }
+        Optional<List<NodeAllocation>> placement = placer.place(job.spec().nodes(), job.spec().gpusPerNode(),
+                candidates);
+        if (placement.isEmpty()) {
+            // Slurm's words: nodes down or drained vs. nodes busy.
+            setReason(job, eligibleBigEnough < job.spec().nodes() ? "ReqNodeNotAvail" : "Resources", step);
+            return false;
+        }
+        Job started = job.started(placement.get(), now);
+        state.hold(started);
+        upsert(started, step);
+        step.effects.add(new Effect.LaunchJob(started, allocatedNodes(started), nodelist(started)));
+        step.effects.add(timeLimitTimer(started));
+        return true;
     }
 
     private void setReason(Job job, String reason, Step step) {

@@ -104,6 +104,20 @@ class SchedulerEngineTest {
         }
 
         @Test
+        void a_submission_behind_a_long_blocked_queue_touches_only_itself() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            h.submit(spec().gpusPerNode(8).build());
+            for (int i = 0; i < 500; i++) {
+                h.submit(spec().gpusPerNode(8).build());
+            }
+            StepResult r = h.step(new Event.JobSubmitted(h.now, spec().gpusPerNode(1).build()));
+            // The counter, the new job, and the new job again with its reason: nothing about the 500 others.
+            assertThat(r.changes()).hasSize(3);
+            assertThat(r.changes().get(2)).isInstanceOfSatisfying(StateChange.JobUpserted.class,
+                    u -> assertThat(u.job().reason()).isEqualTo("Priority"));
+        }
+
+        @Test
         void a_drained_node_takes_no_new_jobs_but_keeps_its_running_ones() {
             EngineHarness h = EngineHarness.withNodes(2, 8);
             JobId before = h.submit(spec().gpusPerNode(8).build());
