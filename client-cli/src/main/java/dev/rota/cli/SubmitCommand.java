@@ -79,6 +79,11 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--wrap", paramLabel = "CMD", description = "Submit CMD wrapped in a bash script instead of SCRIPT.")
     private String wrap;
 
+    @Option(names = "--requeue", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Requeue the job (same id) when a node it runs on fails (default); --no-requeue ends it "
+                    + "NODE_FAIL instead.")
+    private boolean requeue;
+
     @Option(names = "--parsable", description = "Print only the job id.")
     private boolean parsable;
 
@@ -104,7 +109,8 @@ final class SubmitCommand implements Callable<Integer> {
                 .setScript(script())
                 .addAllScriptArgs(args == null ? List.of() : args)
                 .setWorkingDir(workingDir(caller).toString())
-                .putAllEnvironment(caller.environment());
+                .putAllEnvironment(caller.environment())
+                .setNoRequeue(!requeue);
         if (account != null) {
             job.setAccount(account);
         }

@@ -54,9 +54,11 @@ final class RotaProcesses implements AutoCloseable {
     }
 
     /** Starts rotad on this cluster's data dir and waits until it serves. */
-    RotaProcesses startDaemon() {
-        daemon = launch("rotad", dir.resolve("rotad.log"), "--data-dir", dir.resolve("data").toString(), "--listen",
-                address(), "--metrics-listen", "127.0.0.1:" + metricsPort, "--kill-grace", "2");
+    RotaProcesses startDaemon(String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--data-dir", dir.resolve("data").toString(), "--listen",
+                address(), "--metrics-listen", "127.0.0.1:" + metricsPort, "--kill-grace", "2"));
+        args.addAll(List.of(extraArgs));
+        daemon = launch("rotad", dir.resolve("rotad.log"), args.toArray(String[]::new));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
         await("rotad to serve", Duration.ofSeconds(60), () -> {
             try {
@@ -79,6 +81,23 @@ final class RotaProcesses implements AutoCloseable {
         await(name + " to register", Duration.ofSeconds(60), () -> node(name)
                 .map(n -> n.getState() != dev.rota.api.v1.NodeState.NODE_STATE_DOWN).orElse(false));
         return this;
+    }
+
+    /**
+     * SIGKILL to one agent, as if its host died. Its job processes (own sessions) would outlive it
+     * here, unlike on a dead host; they are killed too, after the agent, so the daemon only sees
+     * the agent vanish.
+     */
+    void killAgent(String name) {
+        Process agent = agents.get(name);
+        List<ProcessHandle> jobs = agent.descendants().toList();
+        agent.destroyForcibly();
+        try {
+            agent.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        jobs.forEach(ProcessHandle::destroyForcibly);
     }
 
     /** SIGTERM to rotad, waiting for it to exit. */

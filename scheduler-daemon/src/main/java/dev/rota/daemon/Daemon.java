@@ -42,7 +42,14 @@ public final class Daemon implements AutoCloseable {
      * @param listen        gRPC address (port 0: any free port)
      * @param metricsListen HTTP address for /metrics, /healthz, /readyz (port 0: any free port)
      */
-    public record Config(Path dataDir, HostPort listen, HostPort metricsListen, EngineConfig engine) {
+    public record Config(Path dataDir, HostPort listen, HostPort metricsListen, EngineConfig engine,
+            java.time.Duration agentSilenceLimit) {
+        /** The default silence limit: agents heartbeat every 5 s. */
+        public static final java.time.Duration DEFAULT_AGENT_SILENCE = java.time.Duration.ofSeconds(15);
+
+        public Config(Path dataDir, HostPort listen, HostPort metricsListen, EngineConfig engine) {
+            this(dataDir, listen, metricsListen, engine, DEFAULT_AGENT_SILENCE);
+        }
     }
 
     private final StateStore store;
@@ -86,7 +93,7 @@ public final class Daemon implements AutoCloseable {
         StoredState stored = store.load();
         SchedulerEngine engine = SchedulerEngine.restore(config.engine(), stored.nextJobId(), stored.nodes(),
                 stored.jobs());
-        AgentSessions sessions = new AgentSessions();
+        AgentSessions sessions = new AgentSessions(config.agentSilenceLimit());
         DaemonMetrics metrics = new DaemonMetrics();
         Clock clock = Clock.systemUTC();
         EngineLoop[] loopRef = new EngineLoop[1];
@@ -115,11 +122,12 @@ public final class Daemon implements AutoCloseable {
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build();
-            loop.start(engine.recoveryEffects());
+            loop.start(engine.recoveryEffects(clock.instant()));
             server.start();
             http = new HttpEndpoints(config.metricsListen().socketAddress(), metrics::scrape, loop::isRunning);
         } catch (IOException e) {
             loop.close();
+            sessions.close();
             timers.close();
             throw new UncheckedIOException("cannot listen on " + config.listen() + " / " + config.metricsListen()
                     + ": " + e.getMessage() + " (is another rotad running? use --listen/--metrics-listen)", e);
@@ -165,6 +173,7 @@ public final class Daemon implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         http.close();
+        sessions.close();
         timers.close();
         loop.close();
         store.close();

@@ -49,6 +49,12 @@ public final class DaemonMain implements Callable<Integer> {
             description = "Seconds between SIGTERM and SIGKILL on cancel and timeout (default: ${DEFAULT-VALUE}).")
     int killGraceSeconds;
 
+    @Option(names = "--node-down-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Seconds a node's agent may be away before the node is DOWN and its jobs are requeued or "
+                    + "failed; also how long agents get to report their jobs after a restart (default: "
+                    + "${DEFAULT-VALUE}).")
+    int nodeDownTimeoutSeconds;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -78,11 +84,15 @@ public final class DaemonMain implements Callable<Integer> {
         if (fakeGpus != null && (fakeGpus < 0 || fakeGpus > 64)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--fake-gpus must be between 0 and 64");
         }
+        if (nodeDownTimeoutSeconds < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--node-down-timeout must be at least 1");
+        }
         if (killGraceSeconds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--kill-grace must not be negative");
         }
         Path data = dataDir != null ? dataDir.toAbsolutePath() : defaultDataDir();
-        EngineConfig engine = EngineConfig.defaults().withKillGrace(java.time.Duration.ofSeconds(killGraceSeconds));
+        EngineConfig engine = EngineConfig.defaults().withKillGrace(java.time.Duration.ofSeconds(killGraceSeconds))
+                .withNodeDownTimeout(java.time.Duration.ofSeconds(nodeDownTimeoutSeconds));
         Daemon.Config config = new Daemon.Config(data, grpc, http, engine);
         CountDownLatch stopped = new CountDownLatch(1);
         AutoCloseable running;

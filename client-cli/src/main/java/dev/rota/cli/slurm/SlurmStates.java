@@ -78,6 +78,7 @@ public final class SlurmStates {
             case NODE_STATE_DRAINING -> "DRAINING";
             case NODE_STATE_DRAINED -> "DRAINED";
             case NODE_STATE_DOWN -> "DOWN";
+            case NODE_STATE_NOT_RESPONDING -> "NOT_RESPONDING";
             case NODE_STATE_UNSPECIFIED, UNRECOGNIZED -> "UNKNOWN";
         };
     }

@@ -95,6 +95,8 @@ public final class TaskEnvironment {
         env.put("SLURM_JOB_USER", launch.getUser());
         env.put("SLURM_JOB_ACCOUNT", launch.getAccount());
         env.put("SLURM_JOB_PARTITION", launch.getPartition());
+        // Attempts count starts; Slurm's restart count is how many times the job was requeued.
+        env.put("SLURM_RESTART_COUNT", String.valueOf(Math.max(0, launch.getAllocation().getAttempt() - 1)));
         env.put("MASTER_ADDR", host(nodes.getFirst().getAddress()));
         env.put("MASTER_PORT", String.valueOf(launch.getMasterPort()));
         env.put("WORLD_SIZE", String.valueOf(ntasks));

@@ -42,6 +42,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Exit status: 0 when every task exits 0; otherwise the first non-zero exit code to arrive; 1
  * when a node cannot be reached or refuses, or when not inside a Rota job; 2 on usage errors.
  *
+ * <p>Losing contact with a node whose task had started is different: the node may have died, and
+ * judging that is the scheduler's job (it requeues the whole gang and kills this script). So srun
+ * waits {@code ROTA_NODE_LOST_WAIT} seconds (default 60) for that verdict before it counts the task
+ * as failed; it would otherwise make the batch script fail first and lose the requeue.
+ *
  * <p>{@link #main} is a thin wrapper around {@link #run}, which tests call in-process. One instance
  * runs one step; not reusable.
  */
@@ -60,6 +65,8 @@ public final class Srun {
     private final Map<String, ByteArrayOutputStream> partialLines = new LinkedHashMap<>();
     private Integer firstFailure;
     private boolean cancelling;
+    /** How long to wait for the scheduler's verdict after losing a node mid-task. */
+    private final java.time.Duration nodeLostWait;
 
     /**
      * @param env the environment srun runs in (and passes to its tasks)
@@ -72,6 +79,15 @@ public final class Srun {
         this.cwd = Objects.requireNonNull(cwd, "cwd");
         this.out = Objects.requireNonNull(out, "out");
         this.err = Objects.requireNonNull(err, "err");
+        this.nodeLostWait = java.time.Duration.ofSeconds(seconds(env.get("ROTA_NODE_LOST_WAIT"), 60));
+    }
+
+    private static long seconds(String value, long fallback) {
+        try {
+            return value == null ? fallback : Math.max(0, Long.parseLong(value.strip()));
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     public static void main(String[] args) {
@@ -220,6 +236,7 @@ public final class Srun {
         private final CountDownLatch latch;
         private final AtomicBoolean counted = new AtomicBoolean();
         private Integer exitCode;
+        private volatile boolean started;
 
         TaskObserver(Node node, int proc, boolean label, CountDownLatch ended) {
             this.node = node;
@@ -241,6 +258,7 @@ public final class Srun {
                 case STDOUT -> write(out, "o", o.getStdout().toByteArray());
                 case STDERR -> write(err, "e", o.getStderr().toByteArray());
                 case EXIT_CODE -> exitCode = o.getExitCode();
+                case STARTED -> started = true;
                 case KIND_NOT_SET -> {
                     // A newer agent's message kind: nothing to do with it.
                 }
@@ -257,6 +275,19 @@ public final class Srun {
                     ourCancel = cancelling && s.getCode() == Status.Code.CANCELLED;
                 }
                 if (ourCancel) {
+                    ended();
+                    return;
+                }
+                if (started && s.getCode() == Status.Code.UNAVAILABLE && nodeLostWait.toMillis() > 0) {
+                    message(err, "srun: error: lost contact with " + node.name() + " (task " + proc + "); waiting up to "
+                            + nodeLostWait.toSeconds() + " s for the scheduler to decide whether the node failed");
+                    java.util.concurrent.CompletableFuture.delayedExecutor(nodeLostWait.toMillis(),
+                            TimeUnit.MILLISECONDS).execute(() -> {
+                                message(err, "srun: error: " + node.name() + " did not come back; task " + proc
+                                        + " failed");
+                                failed(1);
+                                ended();
+                            });
                     return;
                 }
                 boolean firstForNode;
@@ -267,8 +298,10 @@ public final class Srun {
                     message(err, "srun: error: " + describe(s));
                 }
                 failed(1);
-            } finally {
                 ended();
+            } catch (RuntimeException e) {
+                ended();
+                throw e;
             }
         }
 

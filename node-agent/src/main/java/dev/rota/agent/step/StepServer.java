@@ -111,6 +111,11 @@ public final class StepServer extends StepServiceGrpc.StepServiceImplBase implem
         RunningTask task = started.get();
         LOG.fine(() -> node + ": job " + job + " task " + request.getProcId() + " started as pid " + task.process().pid());
         call.attach(task);
+        try {
+            call.send(TaskOutput.newBuilder().setStarted(true).build());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Process p = task.process();
         CompletableFuture<Void> out = pump(p.getInputStream(), call, b -> TaskOutput.newBuilder().setStdout(b).build());
         CompletableFuture<Void> err = pump(p.getErrorStream(), call, b -> TaskOutput.newBuilder().setStderr(b).build());

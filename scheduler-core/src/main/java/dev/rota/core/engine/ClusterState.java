@@ -27,14 +27,34 @@ final class ClusterState {
      */
     final TreeSet<JobId> pendingNotPriority = new TreeSet<>();
     final SortedMap<String, NodeEntry> nodes = new TreeMap<>(NodeNames.NATURAL);
+    /**
+     * Failed exits held back because another node of the job was not responding when they arrived:
+     * a dying node usually takes the batch script down with it (srun loses its task), and that must
+     * not hide the node failure. Decided when the node returns (the exit stands) or is declared DOWN
+     * (the gang is requeued). Not persisted: the agent repeats an unreleased exit when it registers.
+     */
+    final SortedMap<JobId, Event.AllocationEnded> deferredExits = new TreeMap<>();
     long nextJobId = 1;
 
     /** One node: its persisted record plus what is derived at run time. */
     static final class NodeEntry {
         NodeRecord record;
         boolean connected;
+        /** Declared DOWN: away past the timeout, or not heard from since a restart. */
+        boolean failed;
+        /** Counts registrations, so a timer set for an old absence is recognised as stale. */
+        long epoch;
         final TreeSet<Integer> freeGpus = new TreeSet<>();
         final TreeSet<JobId> running = new TreeSet<>();
+        /**
+         * Allocations the agent still runs but no job holds here any more: the surviving part of a
+         * gang whose node failed (their GPUs stay busy) or strays the engine never placed (empty
+         * GPU list; the node takes no work until they are gone). Cleared when the agent stops
+         * reporting them.
+         */
+        final SortedMap<Event.RunningAllocation, List<Integer>> lingering = new TreeMap<>(
+                java.util.Comparator.comparing(Event.RunningAllocation::job)
+                        .thenComparingInt(Event.RunningAllocation::attempt));
 
         NodeEntry(NodeRecord record) {
             this.record = record;
@@ -47,13 +67,19 @@ final class ClusterState {
             return record.drain().isPresent();
         }
 
+        /** Whether new work may be placed here now. */
+        boolean schedulable() {
+            return connected && !drained() && lingering.values().stream().noneMatch(List::isEmpty);
+        }
+
         int gpusAllocated() {
             return record.gpus().size() - freeGpus.size();
         }
 
         NodeView view() {
-            return new NodeView(record, NodeState.of(connected, drained(), running.size(), gpusAllocated(),
-                    record.gpus().size()), connected, gpusAllocated(), new ArrayList<>(running));
+            return new NodeView(record, NodeState.of(connected, failed, drained(), running.size() + lingering.size(),
+                    gpusAllocated(), record.gpus().size()), connected, gpusAllocated(), new ArrayList<>(running),
+                    lingering.values().stream().flatMap(List::stream).sorted().toList());
         }
     }
 

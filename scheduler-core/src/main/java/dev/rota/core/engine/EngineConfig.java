@@ -10,15 +10,30 @@ import java.time.Duration;
  * @param killGrace        time between SIGTERM and SIGKILL when cancelling or timing out
  * @param masterPortBase   first MASTER_PORT; a job gets {@code base + id % masterPortSpan}
  * @param masterPortSpan   how many ports the MASTER_PORT range covers
+ * @param nodeDownTimeout  how long a node may be away (agent disconnected) before it is declared DOWN
+ *                         and its jobs are requeued or failed; also the grace after a restart for
+ *                         agents to report the jobs they run
+ * @param requeueLimit     how many times a job is requeued after node failures before it ends NODE_FAIL
  */
 public record EngineConfig(String defaultPartition, String defaultAccount, Duration killGrace, int masterPortBase,
-        int masterPortSpan) {
+        int masterPortSpan, Duration nodeDownTimeout, int requeueLimit) {
 
     public static EngineConfig defaults() {
-        return new EngineConfig("main", "default", Duration.ofSeconds(10), 12000, 20000);
+        return new EngineConfig("main", "default", Duration.ofSeconds(10), 12000, 20000, Duration.ofSeconds(10), 3);
     }
 
     public EngineConfig withKillGrace(Duration grace) {
-        return new EngineConfig(defaultPartition, defaultAccount, grace, masterPortBase, masterPortSpan);
+        return new EngineConfig(defaultPartition, defaultAccount, grace, masterPortBase, masterPortSpan,
+                nodeDownTimeout, requeueLimit);
+    }
+
+    public EngineConfig withNodeDownTimeout(Duration timeout) {
+        return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan, timeout,
+                requeueLimit);
+    }
+
+    public EngineConfig withRequeueLimit(int limit) {
+        return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
+                nodeDownTimeout, limit);
     }
 }

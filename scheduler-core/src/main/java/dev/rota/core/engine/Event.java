@@ -37,7 +37,14 @@ public sealed interface Event {
         }
     }
 
-    /** An agent's stream closed. */
+    /** An agent reported what it still runs (periodically). */
+    record NodeHeartbeat(Instant at, String node, List<RunningAllocation> running) implements Event {
+        public NodeHeartbeat {
+            running = List.copyOf(running);
+        }
+    }
+
+    /** An agent's stream closed, or it stopped heart-beating. */
     record NodeDisconnected(Instant at, String node) implements Event {
     }
 

@@ -79,15 +79,30 @@ public final class SchedulerEngine {
             }
         }
         s.nextJobId = Math.max(nextJobId, maxId + 1);
+        // A node without running jobs is simply down until its agent registers; one with running
+        // jobs is given the node-down timeout to come back and report them (see recoveryEffects).
+        for (NodeEntry n : s.nodes.values()) {
+            n.failed = n.running.isEmpty();
+        }
         return engine;
     }
 
-    /** Timers a restored engine needs again: the time limits of running jobs. */
-    public List<Effect> recoveryEffects() {
+    /**
+     * Timers a restored engine needs: the time limits of running jobs, and for every node that
+     * holds running jobs, a check at {@code now} + the node-down timeout that fails or requeues
+     * them unless the node's agent has registered by then.
+     */
+    public List<Effect> recoveryEffects(Instant now) {
         List<Effect> effects = new ArrayList<>();
         for (Job j : state.jobs.values()) {
             if (j.isRunning() && j.endingAs() == null) {
                 effects.add(timeLimitTimer(j));
+            }
+        }
+        for (NodeEntry n : state.nodes.values()) {
+            if (!n.running.isEmpty()) {
+                effects.add(new Effect.ScheduleTimer(now.plus(config.nodeDownTimeout()),
+                        new TimerKey.NodeLostCheck(n.record.name(), n.epoch)));
             }
         }
         return effects;
@@ -135,11 +150,11 @@ public final class SchedulerEngine {
             case Event.JobSubmitted e -> submit(e, step);
             case Event.JobCancelRequested e -> cancel(e, step);
             case Event.NodeRegistered e -> register(e, step);
-            case Event.NodeDisconnected e -> disconnect(e);
+            case Event.NodeHeartbeat e -> heartbeat(e, step);
+            case Event.NodeDisconnected e -> disconnect(e, step);
             case Event.NodeDrainRequested e -> drain(e, step);
             case Event.NodeResumeRequested e -> resume(e, step);
-            case Event.AllocationEnded e -> allocationEnded(e.at(), e.node(), e.job(), e.attempt(), e.exitCode(),
-                    e.launchError(), step);
+            case Event.AllocationEnded e -> allocationEnded(e, step);
             case Event.TimerFired e -> timer(e, step);
             case Event.CycleRequested e -> {
                 step.cycleNeeded = true;
@@ -164,7 +179,7 @@ public final class SchedulerEngine {
         String account = spec.account().isEmpty() ? config.defaultAccount() : spec.account();
         JobSpec filled = new JobSpec(spec.name(), spec.user(), account, partition, spec.nodes(), spec.tasksPerNode(),
                 spec.gpusPerNode(), spec.timeLimit(), spec.script(), spec.scriptArgs(), spec.workingDir(),
-                spec.outputPattern(), spec.errorPattern(), spec.environment());
+                spec.outputPattern(), spec.errorPattern(), spec.environment(), spec.requeue());
         JobId id = JobId.of(state.nextJobId++);
         int port = config.masterPortBase() + (int) (id.value() % config.masterPortSpan());
         Job job = Job.submitted(id, filled, e.at(), port);
@@ -233,6 +248,12 @@ public final class SchedulerEngine {
 
     private Outcome timer(Event.TimerFired e, Step step) {
         switch (e.key()) {
+            case TimerKey.NodeLostCheck c -> {
+                NodeEntry entry = state.nodes.get(c.node());
+                if (entry != null && !entry.connected && !entry.failed && entry.epoch == c.epoch()) {
+                    nodeLost(entry, e.at(), step);
+                }
+            }
             case TimerKey.TimeLimit t -> {
                 Job job = state.jobs.get(t.job());
                 if (job != null && job.isRunning() && job.attempt() == t.attempt() && job.endingAs() == null) {
@@ -245,16 +266,34 @@ public final class SchedulerEngine {
         return Outcome.applied();
     }
 
-    private Outcome allocationEnded(Instant at, String node, JobId id, int attempt, int exitCode, String launchError,
-            Step step) {
+    private Outcome allocationEnded(Event.AllocationEnded e, Step step) {
+        Instant at = e.at();
+        String node = e.node();
+        JobId id = e.job();
+        int attempt = e.attempt();
+        int exitCode = e.exitCode();
+        String launchError = e.launchError();
         Job job = state.jobs.get(id);
         boolean current = job != null && job.isRunning() && job.attempt() == attempt
                 && job.batchNode().orElse("").equals(node);
         if (!current) {
             // A stale or duplicate report: release it on that node so the agent forgets it.
+            NodeEntry entry = state.nodes.get(node);
+            if (entry != null) {
+                List<Integer> held = entry.lingering.remove(new RunningAllocation(id, attempt));
+                if (held != null) {
+                    entry.freeGpus.addAll(held);
+                    step.cycleNeeded = true;
+                }
+            }
             step.effects.add(new Effect.KillJob(id, attempt, List.of(node), KILL_NOW, Duration.ZERO));
             return Outcome.applied();
         }
+        if (job.endingAs() == null && (exitCode != 0 || !launchError.isEmpty()) && anyNodeAway(job)) {
+            state.deferredExits.put(id, e);
+            return Outcome.applied();
+        }
+        state.deferredExits.remove(id);
         JobState end;
         String reason;
         if (job.endingAs() != null) {
@@ -295,69 +334,175 @@ public final class SchedulerEngine {
             step.changes.add(new StateChange.NodeUpserted(record));
         } else if (!entry.record.equals(record)) {
             entry.record = record;
-            entry.freeGpus.clear();
-            for (Gpu g : record.gpus()) {
-                entry.freeGpus.add(g.index());
-            }
-            for (JobId id : entry.running) {
-                for (NodeAllocation a : state.jobs.get(id).allocation()) {
-                    if (a.node().equals(e.node())) {
-                        entry.freeGpus.removeAll(a.gpus());
-                    }
-                }
-            }
+            recomputeFreeGpus(entry, state);
             step.changes.add(new StateChange.NodeUpserted(record));
         }
         entry.connected = true;
+        entry.failed = false;
+        entry.epoch++;
 
         for (EndedAllocation ended : e.ended()) {
-            allocationEnded(e.at(), e.node(), ended.job(), ended.attempt(), ended.exitCode(), ended.launchError(),
-                    step);
+            allocationEnded(new Event.AllocationEnded(e.at(), e.node(), ended.job(), ended.attempt(),
+                    ended.exitCode(), ended.launchError()), step);
         }
-        reconcile(e, entry, step);
-        step.cycleNeeded = true;
-        return Outcome.applied();
-    }
-
-    /** Makes what the agent runs agree with what the engine believes runs on that node. */
-    private void reconcile(Event.NodeRegistered e, NodeEntry entry, Step step) {
+        // What the engine expects here but the agent does not run: it restarted and lost it.
         Set<RunningAllocation> reported = new HashSet<>(e.running());
         for (JobId id : List.copyOf(entry.running)) {
             Job job = state.jobs.get(id);
-            boolean known = reported.contains(new RunningAllocation(id, job.attempt()));
-            boolean batch = job.batchNode().orElse("").equals(e.node());
-            if (known) {
+            if (reported.contains(new RunningAllocation(id, job.attempt()))) {
                 if (job.endingAs() != null) {
                     step.effects.add(kill(job, List.of(e.node()), TERMINATE, config.killGrace()));
                 }
-            } else if (batch) {
-                finish(job, JobState.NODE_FAIL, "batch script lost on " + e.node() + " (agent restarted)",
-                        OptionalInt.empty(), e.at(), step);
+            } else if (job.batchNode().orElse("").equals(e.node())) {
+                gangLost(job, e.node(), "batch script lost on " + e.node() + " (agent restarted)", e.at(), step);
             } else {
                 step.effects.add(new Effect.RelaunchOnNode(job, allocatedNodes(job), nodelist(job), e.node()));
             }
         }
+        reconcileReport(entry, e.running(), true, step);
+        // Exits held back while this node was away stand now that it is back.
+        for (Event.AllocationEnded held : List.copyOf(state.deferredExits.values())) {
+            Job job = state.jobs.get(held.job());
+            if (job.holds(e.node()) && !anyNodeAway(job)) {
+                state.deferredExits.remove(held.job());
+                allocationEnded(held, step);
+            }
+        }
+        step.cycleNeeded = true;
+        return Outcome.applied();
+    }
+
+    private boolean anyNodeAway(Job job) {
+        for (NodeAllocation a : job.allocation()) {
+            NodeEntry n = state.nodes.get(a.node());
+            if (n == null || !n.connected) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Outcome heartbeat(Event.NodeHeartbeat e, Step step) {
+        NodeEntry entry = state.nodes.get(e.node());
+        if (entry != null && entry.connected) {
+            reconcileReport(entry, e.running(), false, step);
+        }
+        return Outcome.applied();
+    }
+
+    /**
+     * Compares what an agent reports running with what the engine expects on that node: lingering
+     * allocations no longer reported are gone (their GPUs free up); reported allocations no job
+     * holds here are strays, killed, and keep the node from new work until they are gone.
+     *
+     * @param registering whether this is a registration (strays already known are killed again)
+     */
+    private void reconcileReport(NodeEntry entry, List<RunningAllocation> running, boolean registering, Step step) {
+        String node = entry.record.name();
+        Set<RunningAllocation> reported = new HashSet<>(running);
+        for (RunningAllocation gone : List.copyOf(entry.lingering.keySet())) {
+            if (!reported.contains(gone)) {
+                entry.freeGpus.addAll(entry.lingering.remove(gone));
+                step.cycleNeeded = true;
+            }
+        }
         // Report order is the agent's; sort so the effects come out in a decided order.
         List<RunningAllocation> strays = new ArrayList<>();
-        for (RunningAllocation r : e.running()) {
+        for (RunningAllocation r : running) {
             Job job = state.jobs.get(r.job());
-            if (job == null || !job.isRunning() || job.attempt() != r.attempt() || !job.holds(e.node())) {
+            boolean expected = job != null && job.attempt() == r.attempt() && job.holds(node);
+            boolean known = entry.lingering.containsKey(r);
+            if (!expected && (!known || registering)) {
                 strays.add(r);
             }
         }
-        strays.sort((a, b) -> a.job().equals(b.job()) ? Integer.compare(a.attempt(), b.attempt())
-                : a.job().compareTo(b.job()));
+        strays.sort(entry.lingering.comparator());
         for (RunningAllocation r : strays) {
-            step.effects.add(new Effect.KillJob(r.job(), r.attempt(), List.of(e.node()), KILL_NOW, Duration.ZERO));
+            entry.lingering.putIfAbsent(r, List.of());
+            step.effects.add(new Effect.KillJob(r.job(), r.attempt(), List.of(node), KILL_NOW, Duration.ZERO));
         }
     }
 
-    private Outcome disconnect(Event.NodeDisconnected e) {
+    private Outcome disconnect(Event.NodeDisconnected e, Step step) {
         NodeEntry entry = state.nodes.get(e.node());
-        if (entry != null) {
+        if (entry != null && entry.connected) {
             entry.connected = false;
+            step.effects.add(new Effect.ScheduleTimer(e.at().plus(config.nodeDownTimeout()),
+                    new TimerKey.NodeLostCheck(e.node(), entry.epoch)));
         }
         return Outcome.applied();
+    }
+
+    /** A node stayed away past the timeout: it is DOWN, and every gang on it is lost. */
+    private void nodeLost(NodeEntry entry, Instant at, Step step) {
+        entry.failed = true;
+        String node = entry.record.name();
+        for (JobId id : List.copyOf(entry.running)) {
+            gangLost(state.jobs.get(id), node, "NodeFail", at, step);
+        }
+        // Whatever lingered there is gone with it; if the agent returns it reports the truth.
+        for (List<Integer> held : entry.lingering.values()) {
+            entry.freeGpus.addAll(held);
+        }
+        entry.lingering.clear();
+    }
+
+    /**
+     * A running job lost part of its gang on {@code lostNode}: no half-gang keeps running. The
+     * surviving nodes are told to kill their part (their GPUs stay busy until their agents stop
+     * reporting it); the job is requeued with the same id when it allows it and has retries left,
+     * else it ends NODE_FAIL (or as a cancel or timeout already under way).
+     */
+    private void gangLost(Job job, String lostNode, String reason, Instant at, Step step) {
+        state.deferredExits.remove(job.id());
+        RunningAllocation ref = new RunningAllocation(job.id(), job.attempt());
+        List<String> survivors = new ArrayList<>();
+        for (NodeAllocation a : job.allocation()) {
+            NodeEntry n = state.nodes.get(a.node());
+            n.running.remove(job.id());
+            if (a.node().equals(lostNode)) {
+                n.freeGpus.addAll(a.gpus());
+            } else {
+                n.lingering.put(ref, a.gpus());
+                survivors.add(a.node());
+            }
+        }
+        if (!survivors.isEmpty()) {
+            step.effects.add(kill(job, survivors, TERMINATE, config.killGrace()));
+        }
+        Job next;
+        if (job.endingAs() != null) {
+            next = job.ended(job.endingAs(), job.reason(), OptionalInt.empty(), at);
+        } else if (job.spec().requeue() && job.attempt() <= config.requeueLimit()) {
+            next = job.requeued(reason);
+        } else {
+            String why = job.spec().requeue() ? reason + " (requeued " + (job.attempt() - 1) + " times, the limit)"
+                    : reason;
+            next = job.ended(JobState.NODE_FAIL, why, OptionalInt.empty(), at);
+        }
+        upsert(next, step);
+        step.cycleNeeded = true;
+    }
+
+    private static void recomputeFreeGpus(NodeEntry entry) {
+        entry.freeGpus.clear();
+        for (Gpu g : entry.record.gpus()) {
+            entry.freeGpus.add(g.index());
+        }
+        for (List<Integer> held : entry.lingering.values()) {
+            entry.freeGpus.removeAll(held);
+        }
+    }
+
+    private void recomputeFreeGpus(NodeEntry entry, ClusterState s) {
+        recomputeFreeGpus(entry);
+        for (JobId id : entry.running) {
+            for (NodeAllocation a : s.jobs.get(id).allocation()) {
+                if (a.node().equals(entry.record.name())) {
+                    entry.freeGpus.removeAll(a.gpus());
+                }
+            }
+        }
     }
 
     private Outcome drain(Event.NodeDrainRequested e, Step step) {
@@ -406,7 +551,7 @@ public final class SchedulerEngine {
         List<Candidate> candidates = new ArrayList<>();
         int eligibleBigEnough = 0;
         for (NodeEntry n : state.nodes.values()) {
-            if (n.connected && !n.drained()) {
+            if (n.schedulable()) {
                 candidates.add(new Candidate(n.record.name(), List.copyOf(n.freeGpus)));
                 if (n.record.gpus().size() >= job.spec().gpusPerNode()) {
                     eligibleBigEnough++;

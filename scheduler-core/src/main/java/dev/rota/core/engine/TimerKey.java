@@ -7,4 +7,11 @@ public sealed interface TimerKey {
     /** The time limit of one attempt of a job. */
     record TimeLimit(JobId job, int attempt) implements TimerKey {
     }
+
+    /**
+     * Whether a node that went away at its {@code epoch}-th registration has come back; if not, it
+     * is declared DOWN.
+     */
+    record NodeLostCheck(String node, long epoch) implements TimerKey {
+    }
 }

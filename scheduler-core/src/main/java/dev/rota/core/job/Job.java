@@ -97,6 +97,13 @@ public record Job(
                 outputPath, errorPath, null, masterPort);
     }
 
+    /** Back to PENDING after a node failure: same id, allocation dropped, the next start a new attempt. */
+    public Job requeued(String newReason) {
+        Job moved = movedTo(JobState.PENDING, newReason);
+        return new Job(id, spec, moved.state, newReason, OptionalInt.empty(), submitTime, startTime, null, List.of(),
+                attempt, outputPath, errorPath, null, masterPort);
+    }
+
     /** Still running, but its processes are being stopped; it will end as {@code end}. */
     public Job ending(JobState end, String newReason) {
         if (state != JobState.RUNNING || !end.isTerminal()) {

@@ -16,6 +16,8 @@ import java.util.TreeMap;
  * @param gpusPerNode GPUs on every node of the allocation (0 allowed)
  * @param timeLimit   wall-clock limit, positive
  * @param environment exported to the job; sorted so iteration is deterministic
+ * @param requeue     whether a node failure sends it back to the queue (Slurm's default) rather than
+ *                    ending it NODE_FAIL
  */
 public record JobSpec(
         String name,
@@ -31,7 +33,8 @@ public record JobSpec(
         String workingDir,
         String outputPattern,
         String errorPattern,
-        SortedMap<String, String> environment) {
+        SortedMap<String, String> environment,
+        boolean requeue) {
 
     public JobSpec {
         Objects.requireNonNull(name, "name");
@@ -62,7 +65,7 @@ public record JobSpec(
     /** A copy with another environment (sorted). */
     public JobSpec withEnvironment(Map<String, String> env) {
         return new JobSpec(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
-                scriptArgs, workingDir, outputPattern, errorPattern, new TreeMap<>(env));
+                scriptArgs, workingDir, outputPattern, errorPattern, new TreeMap<>(env), requeue);
     }
 
     public int totalGpus() {

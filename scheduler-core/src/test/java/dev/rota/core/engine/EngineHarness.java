@@ -111,6 +111,12 @@ final class EngineHarness {
         int gpusPerNode = 1;
         Duration limit = Duration.ofMinutes(10);
         String partition = "";
+        boolean requeue = true;
+
+        SpecBuilder noRequeue() {
+            requeue = false;
+            return this;
+        }
 
         SpecBuilder nodes(int n) {
             nodes = n;
@@ -144,7 +150,7 @@ final class EngineHarness {
 
         JobSpec build() {
             return new JobSpec(name, user, "", partition, nodes, 1, gpusPerNode, limit, "#!/bin/bash\nsrun hostname\n",
-                    List.of(), "/home/" + user, "", "", new TreeMap<>());
+                    List.of(), "/home/" + user, "", "", new TreeMap<>(), requeue);
         }
     }
 }

@@ -89,8 +89,12 @@ class EngineInvariantsTest {
             }
         }
         for (NodeView n : s.nodes()) {
+            for (int g : n.lingeringGpus()) {
+                assertThat(used.computeIfAbsent(n.name(), k -> new HashSet<>()).add(g))
+                        .as("lingering gpu %d of %s also allocated to a job", g, n.name()).isTrue();
+            }
             assertThat(n.gpusAllocated()).as("%s allocation count", n.name())
-                    .isEqualTo(allocatedByNode.getOrDefault(n.name(), 0));
+                    .isEqualTo(allocatedByNode.getOrDefault(n.name(), 0) + n.lingeringGpus().size());
         }
     }
 
@@ -132,8 +136,20 @@ class EngineInvariantsTest {
                 e = new Event.NodeDrainRequested(now, node, "test", "admin");
             } else if (dice < 90) {
                 e = new Event.NodeResumeRequested(now, node, "admin");
-            } else if (dice < 94) {
+            } else if (dice < 92) {
                 e = new Event.NodeDisconnected(now, node);
+            } else if (dice < 94) {
+                e = new Event.TimerFired(now, new dev.rota.core.engine.TimerKey.NodeLostCheck(node,
+                        random.nextInt(4)));
+            } else if (dice < 97) {
+                // A heartbeat reporting a random subset of what really runs there.
+                List<Event.RunningAllocation> reported = new ArrayList<>();
+                for (Job j : running) {
+                    if (j.holds(node) && random.nextInt(4) > 0) {
+                        reported.add(new Event.RunningAllocation(j.id(), j.attempt()));
+                    }
+                }
+                e = new Event.NodeHeartbeat(now, node, reported);
             } else {
                 // Re-registration reporting a random subset of what it runs, plus a stray.
                 List<Event.RunningAllocation> reported = new ArrayList<>();
@@ -153,6 +169,6 @@ class EngineInvariantsTest {
 
     private static JobSpec spec(int nodes, int gpus) {
         return new JobSpec("j", "alice", "", "", nodes, 1, gpus, Duration.ofMinutes(5), "true", List.of(), "/tmp",
-                "", "", new TreeMap<>());
+                "", "", new TreeMap<>(), true);
     }
 }

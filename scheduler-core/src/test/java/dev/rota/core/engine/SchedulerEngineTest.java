@@ -166,7 +166,7 @@ class SchedulerEngineTest {
             h.one(new Event.NodeDisconnected(h.now, "node-1"));
             JobId id = h.submit(spec().gpusPerNode(1).build());
             assertThat(h.job(id).allocation()).extracting(NodeAllocation::node).containsExactly("node-2");
-            assertThat(h.node("node-1").state()).isEqualTo(NodeState.DOWN);
+            assertThat(h.node("node-1").state()).isEqualTo(NodeState.NOT_RESPONDING);
         }
     }
 
@@ -290,6 +290,152 @@ class SchedulerEngineTest {
     }
 
     @Nested
+    class NodeFailure {
+        private EngineHarness h;
+        private JobId gang;
+
+        /** Three 8-GPU nodes; a 2-node job holding all GPUs of node-1 and node-2. */
+        private void runningGang(EngineHarness.SpecBuilder spec) {
+            h = EngineHarness.withNodes(3, 8);
+            gang = h.submit(spec.nodes(2).gpusPerNode(8).build());
+            assertThat(h.job(gang).allocation()).extracting(NodeAllocation::node).containsExactly("node-1", "node-2");
+        }
+
+        private void loseNode2() {
+            h.one(new Event.NodeDisconnected(h.now, "node-2"));
+            h.advance(Duration.ofSeconds(10)).one(new Event.TimerFired(h.now, new TimerKey.NodeLostCheck("node-2", 1)));
+        }
+
+        @Test
+        void a_node_away_within_the_timeout_is_not_responding_and_keeps_its_jobs() {
+            runningGang(spec());
+            h.one(new Event.NodeDisconnected(h.now, "node-2"));
+            assertThat(h.node("node-2").state()).isEqualTo(NodeState.NOT_RESPONDING);
+            assertThat(h.effectsOf(Effect.ScheduleTimer.class)).contains(new Effect.ScheduleTimer(
+                    h.now.plusSeconds(10), new TimerKey.NodeLostCheck("node-2", 1)));
+
+            h.one(new Event.NodeRegistered(h.now, "node-2", "10.0.0.2:7000", EngineHarness.gpus("node-2", 8),
+                    List.of(new Event.RunningAllocation(gang, 1)), List.of()));
+            h.advance(Duration.ofSeconds(10)).one(new Event.TimerFired(h.now, new TimerKey.NodeLostCheck("node-2", 1)));
+            assertThat(h.job(gang).state()).as("the timer of an old absence is stale").isEqualTo(JobState.RUNNING);
+            assertThat(h.node("node-2").state()).isEqualTo(NodeState.ALLOCATED);
+        }
+
+        @Test
+        void a_lost_node_requeues_the_whole_gang_with_the_same_id() {
+            runningGang(spec());
+            loseNode2();
+
+            Job job = h.job(gang);
+            assertThat(job.state()).isEqualTo(JobState.PENDING);
+            assertThat(job.reason()).isIn("NodeFail", "Resources");
+            assertThat(h.node("node-2").state()).isEqualTo(NodeState.DOWN);
+            assertThat(h.effectsOf(Effect.KillJob.class)).as("no half-gang keeps running").containsExactly(
+                    new Effect.KillJob(gang, 1, List.of("node-1"), "TERM", Duration.ofSeconds(10)));
+            // node-1's GPUs stay busy until its agent no longer runs the old attempt.
+            assertThat(h.node("node-1").gpusAllocated()).isEqualTo(8);
+            assertThat(job.reason()).isEqualTo("Resources");
+
+            h.one(new Event.NodeHeartbeat(h.now, "node-1", List.of()));
+            Job restarted = h.job(gang);
+            assertThat(restarted.state()).isEqualTo(JobState.RUNNING);
+            assertThat(restarted.attempt()).isEqualTo(2);
+            assertThat(restarted.allocation()).extracting(NodeAllocation::node).containsExactly("node-1", "node-3");
+        }
+
+        @Test
+        void the_old_attempts_exit_frees_the_survivors_gpus_and_is_not_taken_for_the_new_one() {
+            runningGang(spec());
+            loseNode2();
+            h.one(new Event.AllocationEnded(h.now, "node-1", gang, 1, 143, ""));
+            Job restarted = h.job(gang);
+            assertThat(restarted.state()).isEqualTo(JobState.RUNNING);
+            assertThat(restarted.attempt()).isEqualTo(2);
+        }
+
+        @Test
+        void a_failed_exit_while_a_node_is_away_waits_for_the_verdict_on_that_node() {
+            runningGang(spec());
+            h.one(new Event.NodeDisconnected(h.now, "node-2"));
+            // srun lost its task on node-2, so the script failed: that is the node's fault.
+            h.one(new Event.AllocationEnded(h.now, "node-1", gang, 1, 1, ""));
+            assertThat(h.job(gang).state()).isEqualTo(JobState.RUNNING);
+
+            h.advance(Duration.ofSeconds(10)).one(new Event.TimerFired(h.now, new TimerKey.NodeLostCheck("node-2", 1)));
+            assertThat(h.job(gang).state()).isEqualTo(JobState.PENDING);
+            assertThat(h.job(gang).reason()).isIn("NodeFail", "Resources");
+        }
+
+        @Test
+        void a_held_exit_stands_when_the_node_comes_back() {
+            runningGang(spec());
+            h.one(new Event.NodeDisconnected(h.now, "node-2"));
+            h.one(new Event.AllocationEnded(h.now, "node-1", gang, 1, 3, ""));
+            h.one(new Event.NodeRegistered(h.now, "node-2", "10.0.0.2:7000", EngineHarness.gpus("node-2", 8),
+                    List.of(new Event.RunningAllocation(gang, 1)), List.of()));
+            assertThat(h.job(gang).state()).isEqualTo(JobState.FAILED);
+            assertThat(h.job(gang).exitCode()).hasValue(3);
+        }
+
+        @Test
+        void a_job_that_opted_out_of_requeue_ends_node_fail() {
+            runningGang(spec().noRequeue());
+            loseNode2();
+            assertThat(h.job(gang).state()).isEqualTo(JobState.NODE_FAIL);
+            assertThat(h.job(gang).reason()).isEqualTo("NodeFail");
+        }
+
+        @Test
+        void a_job_that_keeps_losing_nodes_stops_after_the_requeue_limit() {
+            h = EngineHarness.withNodes(2, 8);
+            gang = h.submit(spec().nodes(2).gpusPerNode(8).build());
+            for (int attempt = 1; attempt <= 4; attempt++) {
+                assertThat(h.job(gang).attempt()).isEqualTo(attempt);
+                h.one(new Event.NodeDisconnected(h.now, "node-2"));
+                long epoch = attempt;
+                h.advance(Duration.ofSeconds(10)).one(new Event.TimerFired(h.now,
+                        new TimerKey.NodeLostCheck("node-2", epoch)));
+                if (attempt <= 3) {
+                    assertThat(h.job(gang).state()).isEqualTo(JobState.PENDING);
+                    h.one(new Event.NodeHeartbeat(h.now, "node-1", List.of()));
+                    h.register("node-2", 8);
+                }
+            }
+            assertThat(h.job(gang).state()).isEqualTo(JobState.NODE_FAIL);
+            assertThat(h.job(gang).reason()).contains("requeued 3 times");
+        }
+
+        @Test
+        void a_node_that_returns_with_strays_takes_no_work_until_they_are_gone() {
+            h = EngineHarness.withNodes(1, 8);
+            h.one(new Event.NodeDisconnected(h.now, "node-1"));
+            h.one(new Event.NodeRegistered(h.now, "node-1", "10.0.0.1:7000", EngineHarness.gpus("node-1", 8),
+                    List.of(new Event.RunningAllocation(JobId.of(99), 1)), List.of()));
+            JobId waiting = h.submit(spec().build());
+            assertThat(h.job(waiting).state()).isEqualTo(JobState.PENDING);
+            assertThat(h.effectsOf(Effect.KillJob.class)).contains(
+                    new Effect.KillJob(JobId.of(99), 1, List.of("node-1"), "KILL", Duration.ZERO));
+
+            h.one(new Event.NodeHeartbeat(h.now, "node-1", List.of()));
+            assertThat(h.job(waiting).state()).isEqualTo(JobState.RUNNING);
+        }
+
+        @Test
+        void after_a_restart_a_node_that_never_returns_fails_its_jobs() {
+            runningGang(spec().noRequeue());
+            var snap = h.engine.snapshot();
+            SchedulerEngine restored = SchedulerEngine.restore(EngineConfig.defaults(), 100,
+                    snap.nodes().stream().map(NodeView::record).toList(), snap.jobs().values());
+            EngineHarness r = new EngineHarness(restored);
+            r.register("node-2", 8);
+            r.one(new Event.TimerFired(r.now, new TimerKey.NodeLostCheck("node-1", 0)));
+            assertThat(r.job(gang).state()).isEqualTo(JobState.NODE_FAIL);
+            assertThat(r.node("node-1").state()).isEqualTo(NodeState.DOWN);
+            assertThat(r.node("node-3").state()).as("no jobs, never came back").isEqualTo(NodeState.DOWN);
+        }
+    }
+
+    @Nested
     class Recovering {
         @Test
         void a_restored_engine_keeps_running_jobs_gpus_and_rearms_their_timers() {
@@ -300,19 +446,21 @@ class SchedulerEngineTest {
 
             SchedulerEngine restored = SchedulerEngine.restore(EngineConfig.defaults(), id.value() + 1, nodes,
                     snap.jobs().values());
-            assertThat(restored.recoveryEffects()).containsExactly(new Effect.ScheduleTimer(
-                    EngineHarness.T0.plus(Duration.ofMinutes(10)), new TimerKey.TimeLimit(id, 1)));
+            var restart = EngineHarness.T0.plus(Duration.ofMinutes(3));
+            assertThat(restored.recoveryEffects(restart)).containsExactly(
+                    new Effect.ScheduleTimer(EngineHarness.T0.plus(Duration.ofMinutes(10)), new TimerKey.TimeLimit(id, 1)),
+                    new Effect.ScheduleTimer(restart.plusSeconds(10), new TimerKey.NodeLostCheck("node-1", 0)));
             EngineHarness r = new EngineHarness(restored);
-            assertThat(r.node("node-1").state()).isEqualTo(NodeState.DOWN);
+            assertThat(r.node("node-1").state()).as("given time to come back").isEqualTo(NodeState.NOT_RESPONDING);
             assertThat(r.node("node-1").gpusAllocated()).isEqualTo(6);
             JobId next = r.submit(spec().build());
             assertThat(next.value()).isEqualTo(id.value() + 1);
         }
 
         @Test
-        void on_re_registration_a_lost_batch_fails_the_job_and_strays_are_killed() {
+        void on_re_registration_a_lost_batch_ends_the_job_and_strays_are_killed() {
             EngineHarness h = EngineHarness.withNodes(1, 8);
-            JobId lost = h.submit(spec().build());
+            JobId lost = h.submit(spec().noRequeue().build());
             h.one(new Event.NodeDisconnected(h.now, "node-1"));
             h.one(new Event.NodeRegistered(h.now, "node-1", "10.0.0.1:7000", EngineHarness.gpus("node-1", 8),
                     List.of(new Event.RunningAllocation(JobId.of(77), 1)), List.of()));

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class OutputPathsTest {
     static final JobSpec SPEC = new JobSpec("train", "alice", "lab", "main", 1, 1, 0, Duration.ofMinutes(1), "x",
-            List.of(), "/home/alice/run", "", "", new TreeMap<>());
+            List.of(), "/home/alice/run", "", "", new TreeMap<>(), true);
 
     static Stream<Arguments> cases() {
         return Stream.of(

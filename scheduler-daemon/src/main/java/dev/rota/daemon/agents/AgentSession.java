@@ -30,6 +30,8 @@ final class AgentSession implements StreamObserver<AgentMessage> {
     private final AgentSessions sessions;
     private String node;
     private boolean closed;
+    /** When the agent was last heard from ({@link System#nanoTime()}), for the silence watchdog. */
+    private volatile long lastHeardNanos = System.nanoTime();
 
     AgentSession(StreamObserver<DaemonMessage> outbound, EngineLoop loop, AgentSessions sessions) {
         this.outbound = outbound;
@@ -39,10 +41,17 @@ final class AgentSession implements StreamObserver<AgentMessage> {
 
     @Override
     public void onNext(AgentMessage message) {
+        lastHeardNanos = System.nanoTime();
         switch (message.getKindCase()) {
             case REGISTER -> register(message.getRegister());
             case HEARTBEAT -> {
-                // Liveness and heartbeat-driven reconciliation come with node-failure handling (issue #3).
+                if (node == null) {
+                    fail(Status.FAILED_PRECONDITION.withDescription("register first"));
+                    return;
+                }
+                List<Event.RunningAllocation> running = running(message.getHeartbeat().getRunningList());
+                String n = node;
+                loop.submit(at -> new Event.NodeHeartbeat(at, n, running));
             }
             case ALLOCATION_ENDED -> {
                 if (node == null) {
@@ -72,10 +81,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
         for (GpuInfo g : r.getGpusList()) {
             gpus.add(new Gpu(g.getIndex(), g.getUuid(), g.getModel(), g.getMemoryBytes()));
         }
-        List<Event.RunningAllocation> running = new ArrayList<>();
-        for (AllocationRef a : r.getRunningList()) {
-            running.add(new Event.RunningAllocation(JobId.of(a.getJobId()), a.getAttempt()));
-        }
+        List<Event.RunningAllocation> running = running(r.getRunningList());
         List<Event.EndedAllocation> ended = new ArrayList<>();
         for (AllocationEnded e : r.getEndedList()) {
             ended.add(new Event.EndedAllocation(JobId.of(e.getAllocation().getJobId()), e.getAllocation().getAttempt(),
@@ -88,6 +94,25 @@ final class AgentSession implements StreamObserver<AgentMessage> {
         String address = r.getAddress();
         loop.submit(at -> new Event.NodeRegistered(at, n, address, gpus, running, ended));
         LOG.info(() -> "node " + n + " registered from " + address + " with " + gpus.size() + " GPUs");
+    }
+
+    private static List<Event.RunningAllocation> running(List<AllocationRef> refs) {
+        List<Event.RunningAllocation> running = new ArrayList<>(refs.size());
+        for (AllocationRef a : refs) {
+            running.add(new Event.RunningAllocation(JobId.of(a.getJobId()), a.getAttempt()));
+        }
+        return running;
+    }
+
+    /** Nanoseconds since the agent last sent anything. */
+    long silentForNanos() {
+        return System.nanoTime() - lastHeardNanos;
+    }
+
+    /** The agent went silent: end the stream so the node counts as gone. */
+    void silenced(java.time.Duration limit) {
+        LOG.warning(() -> "node " + node + " sent nothing for " + limit.toSeconds() + " s; closing its stream");
+        fail(Status.UNAVAILABLE.withDescription("no heartbeat for " + limit.toSeconds() + " s"));
     }
 
     synchronized void send(DaemonMessage message) {

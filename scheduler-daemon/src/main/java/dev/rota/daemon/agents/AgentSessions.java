@@ -18,9 +18,35 @@ import java.util.logging.Logger;
  * {@code rota.agent.v1} messages. Thread-safe. A command for a node without a session is dropped:
  * the node reconciles when it registers again.
  */
-public final class AgentSessions {
+public final class AgentSessions implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AgentSessions.class.getName());
     private final Map<String, AgentSession> byNode = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService watchdog =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "rota-agent-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /**
+     * @param silenceLimit how long an agent may send nothing (agents heartbeat every few seconds)
+     *                     before its stream is closed and its node counts as gone
+     */
+    public AgentSessions(java.time.Duration silenceLimit) {
+        long limitNanos = silenceLimit.toNanos();
+        watchdog.scheduleWithFixedDelay(() -> {
+            for (AgentSession s : byNode.values()) {
+                if (s.silentForNanos() > limitNanos) {
+                    s.silenced(silenceLimit);
+                }
+            }
+        }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
+    }
 
     /** Makes {@code session} the node's current one, closing any older session for the node. */
     void attach(String node, AgentSession session) {

@@ -79,8 +79,13 @@ public final class ApiMapping {
         }
         n.record().drain().ifPresent(d -> b.setReason(d.reason()).setDrainedBy(d.by())
                 .setDrainedAt(timestamp(d.at())));
-        if (!n.connected() && n.record().drain().isEmpty()) {
-            b.setReason("agent not connected");
+        if (n.record().drain().isEmpty()) {
+            switch (n.state()) {
+                case NOT_RESPONDING -> b.setReason("agent not responding");
+                case DOWN -> b.setReason("agent away past the node-down timeout");
+                default -> {
+                }
+            }
         }
         for (JobId id : n.runningJobs()) {
             b.addRunningJobIds(id.value());
@@ -95,6 +100,7 @@ public final class ApiMapping {
             case ALLOCATED -> NodeState.NODE_STATE_ALLOCATED;
             case DRAINING -> NodeState.NODE_STATE_DRAINING;
             case DRAINED -> NodeState.NODE_STATE_DRAINED;
+            case NOT_RESPONDING -> NodeState.NODE_STATE_NOT_RESPONDING;
             case DOWN -> NodeState.NODE_STATE_DOWN;
         };
     }

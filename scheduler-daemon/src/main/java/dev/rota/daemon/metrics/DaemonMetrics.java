@@ -114,7 +114,8 @@ public final class DaemonMetrics implements EngineLoop.StepListener {
             nodes.merge(n.state(), 1, Integer::sum);
             total += n.gpusTotal();
             allocated += n.gpusAllocated();
-            if (n.state() == NodeState.DOWN || n.state() == NodeState.DRAINED || n.state() == NodeState.DRAINING) {
+            if (n.state() == NodeState.DOWN || n.state() == NodeState.NOT_RESPONDING || n.state() == NodeState.DRAINED
+                    || n.state() == NodeState.DRAINING) {
                 unavailable += n.gpusTotal() - n.gpusAllocated();
             }
         }

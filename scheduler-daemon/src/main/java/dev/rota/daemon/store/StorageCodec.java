@@ -33,7 +33,7 @@ public final class StorageCodec {
                 .setNodes(s.nodes()).setNtasksPerNode(s.tasksPerNode()).setGpusPerNode(s.gpusPerNode())
                 .setTimeLimitSeconds(s.timeLimit().toSeconds()).setScript(s.script()).addAllScriptArgs(s.scriptArgs())
                 .setWorkingDir(s.workingDir()).setOutputPattern(s.outputPattern()).setErrorPattern(s.errorPattern())
-                .putAllEnvironment(s.environment()).build();
+                .putAllEnvironment(s.environment()).setNoRequeue(!s.requeue()).build();
         StoredJob.Builder b = StoredJob.newBuilder()
                 .setId(job.id().value()).setSpec(spec).setState(job.state().name()).setReason(job.reason())
                 .setSubmitTimeMs(millis(job.submitTime())).setStartTimeMs(millis(job.startTime()))
@@ -54,7 +54,7 @@ public final class StorageCodec {
         JobSpec spec = new JobSpec(s.getName(), s.getUser(), s.getAccount(), s.getPartition(), s.getNodes(),
                 s.getNtasksPerNode(), s.getGpusPerNode(), Duration.ofSeconds(s.getTimeLimitSeconds()), s.getScript(),
                 s.getScriptArgsList(), s.getWorkingDir(), s.getOutputPattern(), s.getErrorPattern(),
-                new TreeMap<>(s.getEnvironmentMap()));
+                new TreeMap<>(s.getEnvironmentMap()), !s.getNoRequeue());
         List<NodeAllocation> allocation = new ArrayList<>();
         for (StoredNodeAllocation a : j.getAllocationList()) {
             allocation.add(new NodeAllocation(a.getNode(), a.getGpuIndicesList()));

@@ -73,7 +73,7 @@ class EngineLoopTest {
 
     private static JobSpec spec() {
         return new JobSpec("j", "alice", "", "", 1, 1, 1, Duration.ofMinutes(1), "true", List.of(), "/tmp", "", "",
-                new TreeMap<>());
+                new TreeMap<>(), true);
     }
 
     @Test

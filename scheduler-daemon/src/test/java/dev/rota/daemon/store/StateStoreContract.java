@@ -31,7 +31,7 @@ abstract class StateStoreContract {
     static Job job(long id, JobState state) {
         JobSpec spec = new JobSpec("train-" + id, "alice", "lab", "main", 2, 4, 8, Duration.ofMinutes(90),
                 "#!/bin/bash\nsrun python train.py \"$@\"\n", List.of("--lr", "3e-4"), "/home/alice",
-                "out-%j.log", "err-%j.log", new TreeMap<>(Map.of("PATH", "/usr/bin", "HOME", "/home/alice")));
+                "out-%j.log", "err-%j.log", new TreeMap<>(Map.of("PATH", "/usr/bin", "HOME", "/home/alice")), id % 2 == 0);
         Job j = Job.submitted(JobId.of(id), spec, T, 12000 + (int) id);
         if (state == JobState.RUNNING || state.isTerminal() && state != JobState.CANCELLED) {
             j = j.started(List.of(new NodeAllocation("node-1", List.of(0, 1, 2, 3, 4, 5, 6, 7)),
