@@ -100,6 +100,17 @@ final class RotaProcesses implements AutoCloseable {
         jobs.forEach(ProcessHandle::destroyForcibly);
     }
 
+    /** SIGKILL to rotad: no shutdown hook, no flush; what was acknowledged must already be on disk. */
+    void killDaemon() {
+        channel.shutdownNow();
+        daemon.destroyForcibly();
+        try {
+            daemon.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGTERM to rotad, waiting for it to exit. */
     void stopDaemon() {
         channel.shutdownNow();
