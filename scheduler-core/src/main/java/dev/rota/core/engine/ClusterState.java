@@ -21,6 +21,8 @@ import java.util.TreeSet;
 final class ClusterState {
     final SortedMap<JobId, Job> jobs = new TreeMap<>();
     final TreeSet<JobId> pending = new TreeSet<>();
+    /** Finished jobs still in {@link #jobs}, in the order they ended; the oldest are evicted first. */
+    final java.util.ArrayDeque<JobId> finished = new java.util.ArrayDeque<>();
     /**
      * Pending jobs whose reason is not {@code Priority}: the only ones a cycle must revisit behind a
      * blocked job, so a cycle costs what changed, not the length of the queue.
@@ -113,7 +115,10 @@ final class ClusterState {
     }
 
     void put(Job job) {
-        jobs.put(job.id(), job);
+        Job previous = jobs.put(job.id(), job);
+        if (job.state().isTerminal() && (previous == null || !previous.state().isTerminal())) {
+            finished.addLast(job.id());
+        }
         if (job.state() == JobState.PENDING) {
             pending.add(job.id());
         } else {
@@ -123,6 +128,16 @@ final class ClusterState {
             pendingNotPriority.add(job.id());
         } else {
             pendingNotPriority.remove(job.id());
+        }
+    }
+
+    /**
+     * Forgets the oldest finished jobs beyond {@code keep}. They are already in the store's
+     * history; nothing needs persisting.
+     */
+    void evictFinished(int keep) {
+        while (finished.size() > keep) {
+            jobs.remove(finished.removeFirst());
         }
     }
 

@@ -58,8 +58,10 @@ public final class SchedulerEngine {
     }
 
     /**
-     * An engine holding what a store recovered. Every node starts disconnected until its agent
-     * registers again; running jobs keep their GPUs.
+     * An engine holding what a store recovered: the live (pending and running) jobs, and any
+     * finished ones to keep answering queries about (they are kept in end-time order, up to the
+     * configured count). Every node starts disconnected until its agent registers again; running
+     * jobs keep their GPUs.
      *
      * @throws IllegalStateException when the stored jobs over-allocate a GPU (corrupt state)
      */
@@ -70,8 +72,12 @@ public final class SchedulerEngine {
         for (NodeRecord n : nodes) {
             s.nodes.put(n.name(), new NodeEntry(n));
         }
+        List<Job> ordered = new ArrayList<>(jobs);
+        // Finished jobs enter the eviction order by when they ended (ties by id), live ones by id.
+        ordered.sort(java.util.Comparator.<Job, Instant>comparing(j -> j.endTime() == null ? Instant.MAX
+                : j.endTime()).thenComparing(Job::id));
         long maxId = 0;
-        for (Job j : jobs) {
+        for (Job j : ordered) {
             s.put(j);
             maxId = Math.max(maxId, j.id().value());
             if (j.isRunning()) {
@@ -79,6 +85,7 @@ public final class SchedulerEngine {
             }
         }
         s.nextJobId = Math.max(nextJobId, maxId + 1);
+        s.evictFinished(config.finishedInMemory());
         // A node without running jobs is simply down until its agent registers; one with running
         // jobs is given the node-down timeout to come back and report them (see recoveryEffects).
         for (NodeEntry n : s.nodes.values()) {
@@ -128,6 +135,7 @@ public final class SchedulerEngine {
         if (step.cycleNeeded && last != null) {
             runCycle(last, step);
         }
+        state.evictFinished(config.finishedInMemory());
         steps++;
         return new StepResult(step.changes, step.effects, step.outcomes);
     }

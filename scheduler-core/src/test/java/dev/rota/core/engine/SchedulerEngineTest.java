@@ -436,6 +436,42 @@ class SchedulerEngineTest {
     }
 
     @Nested
+    class Forgetting {
+        @Test
+        void only_the_most_recently_finished_jobs_stay_in_memory() {
+            EngineHarness h = new EngineHarness(SchedulerEngine.fresh(EngineConfig.defaults().withFinishedInMemory(2)));
+            h.register("node-1", 8);
+            JobId a = h.submit(spec().build());
+            JobId b = h.submit(spec().build());
+            JobId c = h.submit(spec().build());
+            JobId live = h.submit(spec().build());
+            h.ended(b, 0);
+            h.advance(Duration.ofSeconds(1)).ended(a, 0);
+            h.advance(Duration.ofSeconds(1)).ended(c, 0);
+            // b ended first, so it is forgotten first; its record is in the store's history.
+            assertThat(h.engine.snapshot().jobs().keySet()).containsExactly(a, c, live);
+            assertThat(h.changes).as("its end was persisted before it was forgotten").anySatisfy(ch ->
+                    assertThat(ch).isInstanceOfSatisfying(StateChange.JobUpserted.class, u -> {
+                        assertThat(u.job().id()).isEqualTo(b);
+                        assertThat(u.job().state()).isEqualTo(JobState.COMPLETED);
+                    }));
+        }
+
+        @Test
+        void a_restored_engine_keeps_the_latest_finished_by_end_time() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            JobId a = h.submit(spec().build());
+            JobId b = h.submit(spec().build());
+            h.ended(b, 0);
+            h.advance(Duration.ofSeconds(1)).ended(a, 0);
+            var snap = h.engine.snapshot();
+            SchedulerEngine restored = SchedulerEngine.restore(EngineConfig.defaults().withFinishedInMemory(1), 10,
+                    snap.nodes().stream().map(NodeView::record).toList(), snap.jobs().values());
+            assertThat(restored.snapshot().jobs().keySet()).containsExactly(a);
+        }
+    }
+
+    @Nested
     class Recovering {
         @Test
         void a_restored_engine_keeps_running_jobs_gpus_and_rearms_their_timers() {
