@@ -90,7 +90,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private static Daemon start(Config config, StateStore store) {
-        StoredState stored = store.load();
+        StoredState stored = store.load(config.engine().finishedInMemory());
         SchedulerEngine engine = SchedulerEngine.restore(config.engine(), stored.nextJobId(), stored.nodes(),
                 stored.jobs());
         AgentSessions sessions = new AgentSessions(config.agentSilenceLimit());

@@ -185,7 +185,8 @@ class DaemonApiTest {
         assertThat(listed.getJobsList()).extracting(Job::getId).containsExactly(first, first + 1);
         assertThat(listed.getJobs(1).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
         var node = nodes().listNodes(ListNodesRequest.getDefaultInstance()).getNodes(0);
-        assertThat(node.getState()).isEqualTo(NodeState.NODE_STATE_DOWN);
+        assertThat(node.getState()).as("holds a running job: given time to come back")
+                .isEqualTo(NodeState.NODE_STATE_NOT_RESPONDING);
         assertThat(node.getReason()).isEqualTo("maintenance");
         assertThat(node.getDrainedBy()).isEqualTo("admin");
 

@@ -11,8 +11,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.rota.core.job.JobId;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -24,15 +27,25 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * The production store: RocksDB with column families {@code jobs} (key: 8-byte big-endian job id,
- * so scans return submission order), {@code nodes} (key: node name) and {@code meta} (schema
- * version, next job id). Each commit is one {@link WriteBatch} written with a synced WAL.
+ * The production store: RocksDB with column families
+ * <ul>
+ * <li>{@code jobs}: live (pending and running) jobs; key: 8-byte big-endian job id, so scans
+ * return submission order;
+ * <li>{@code history}: finished jobs, same key; a job moves here in the same batch that ends it;
+ * <li>{@code history_by_end}: index, key: end time (epoch ms, 8 bytes) then job id, empty value;
+ * for retention and time-range searches without reading every job;
+ * <li>{@code nodes} (key: node name) and {@code meta} (schema version, next job id).
+ * </ul>
+ * Each commit is one {@link WriteBatch} written with a synced WAL.
  *
- * <p>Threading: {@link #commit} and {@link #load} are called by the engine loop thread only.
+ * <p>Threading: {@link #commit} and {@link #load} are called by the engine loop thread only. The
+ * {@link JobHistory} reads may come from any thread; {@link #purgeEndedBefore} (one background
+ * thread) writes only to the two history families, which the engine only ever adds new keys to.
  */
 public final class RocksStateStore implements StateStore {
     /** The on-disk schema this build writes. Bump on incompatible changes; add a migration. */
-    public static final int SCHEMA_VERSION = 1;
+    /** Schema 2 split finished jobs into {@code history}; schema 1 stores are migrated on open. */
+    public static final int SCHEMA_VERSION = 2;
     private static final byte[] META_KEY = "meta".getBytes(StandardCharsets.UTF_8);
 
     static {
@@ -45,6 +58,8 @@ public final class RocksStateStore implements StateStore {
     private final ColumnFamilyHandle jobs;
     private final ColumnFamilyHandle nodes;
     private final ColumnFamilyHandle meta;
+    private final ColumnFamilyHandle history;
+    private final ColumnFamilyHandle historyByEnd;
     private final DBOptions options;
     private final ColumnFamilyOptions cfOptions;
     private final WriteOptions syncWrite;
@@ -58,6 +73,8 @@ public final class RocksStateStore implements StateStore {
         this.jobs = handles.get(1);
         this.nodes = handles.get(2);
         this.meta = handles.get(3);
+        this.history = handles.get(4);
+        this.historyByEnd = handles.get(5);
         this.options = options;
         this.cfOptions = cfOptions;
         this.syncWrite = new WriteOptions().setSync(true);
@@ -80,7 +97,9 @@ public final class RocksStateStore implements StateStore {
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
                 new ColumnFamilyDescriptor(bytes("jobs"), cfOptions),
                 new ColumnFamilyDescriptor(bytes("nodes"), cfOptions),
-                new ColumnFamilyDescriptor(bytes("meta"), cfOptions));
+                new ColumnFamilyDescriptor(bytes("meta"), cfOptions),
+                new ColumnFamilyDescriptor(bytes("history"), cfOptions),
+                new ColumnFamilyDescriptor(bytes("history_by_end"), cfOptions));
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         RocksDB db;
         try {
@@ -112,10 +131,46 @@ public final class RocksStateStore implements StateStore {
             throw new StoreFailure("the data in " + dir + " was written by a newer Rota (schema " + found
                     + "); this rotad reads schema " + SCHEMA_VERSION + " or older. Upgrade rotad.");
         }
+        if (currentMeta.getSchemaVersion() < 2) {
+            migrateToHistory();
+        }
+    }
+
+    /** Schema 1 kept finished jobs in {@code jobs}: move them to {@code history}, in one batch. */
+    private void migrateToHistory() {
+        try (WriteBatch batch = new WriteBatch(); RocksIterator it = db.newIterator(jobs)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                Job job = StorageCodec.decode(StoredJob.parseFrom(it.value()));
+                if (job.state().isTerminal()) {
+                    archive(batch, job, it.value());
+                }
+            }
+            it.status();
+            StoredMeta migrated = currentMeta.toBuilder().setSchemaVersion(SCHEMA_VERSION).build();
+            batch.put(meta, META_KEY, migrated.toByteArray());
+            db.write(syncWrite, batch);
+            currentMeta = migrated;
+        } catch (RocksDBException | InvalidProtocolBufferException e) {
+            close();
+            throw new StoreFailure("cannot migrate the store in " + dir + " to schema " + SCHEMA_VERSION + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Moves a finished job from the live family to history, in {@code batch}. */
+    private void archive(WriteBatch batch, Job job, byte[] encoded) throws RocksDBException {
+        byte[] key = jobKey(job.id().value());
+        batch.delete(jobs, key);
+        batch.put(history, key, encoded);
+        batch.put(historyByEnd, endKey(job.endTime().toEpochMilli(), job.id().value()), new byte[0]);
+    }
+
+    static byte[] endKey(long endMs, long id) {
+        return ByteBuffer.allocate(2 * Long.BYTES).putLong(endMs).putLong(id).array();
     }
 
     @Override
-    public StoredState load() {
+    public StoredState load(int recentFinished) {
         List<Job> loadedJobs = new ArrayList<>();
         List<NodeRecord> loadedNodes = new ArrayList<>();
         try (RocksIterator it = db.newIterator(jobs)) {
@@ -134,7 +189,75 @@ public final class RocksStateStore implements StateStore {
         } catch (RocksDBException | InvalidProtocolBufferException e) {
             throw new StoreFailure("cannot read nodes from " + dir + ": " + e.getMessage(), e);
         }
+        if (recentFinished > 0) {
+            loadedJobs.addAll(search(HistoryQuery.newest(recentFinished)));
+        }
         return new StoredState(currentMeta.getNextJobId(), loadedNodes, loadedJobs);
+    }
+
+    @Override
+    public Optional<Job> finished(JobId id) {
+        try {
+            byte[] raw = db.get(history, jobKey(id.value()));
+            return raw == null ? Optional.empty() : Optional.of(StorageCodec.decode(StoredJob.parseFrom(raw)));
+        } catch (RocksDBException | InvalidProtocolBufferException e) {
+            throw new StoreFailure("cannot read job " + id + " from the history in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Job> search(HistoryQuery query) {
+        List<Job> out = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(historyByEnd)) {
+            if (query.endedBefore() == null) {
+                it.seekToLast();
+            } else {
+                it.seekForPrev(endKey(query.endedBefore().toEpochMilli() - 1, Long.MAX_VALUE));
+            }
+            long floor = query.endedAfter() == null ? Long.MIN_VALUE : query.endedAfter().toEpochMilli();
+            for (; it.isValid() && out.size() < query.limit(); it.prev()) {
+                ByteBuffer key = ByteBuffer.wrap(it.key());
+                long endMs = key.getLong();
+                if (endMs < floor) {
+                    break;
+                }
+                byte[] raw = db.get(history, jobKey(key.getLong()));
+                if (raw == null) {
+                    continue; // purged between the index and the record
+                }
+                Job job = StorageCodec.decode(StoredJob.parseFrom(raw));
+                if (query.matches(job)) {
+                    out.add(job);
+                }
+            }
+            it.status();
+        } catch (RocksDBException | InvalidProtocolBufferException e) {
+            throw new StoreFailure("cannot search the history in " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
+    public int purgeEndedBefore(Instant cutoff, int max) {
+        int purged = 0;
+        try (WriteBatch batch = new WriteBatch(); RocksIterator it = db.newIterator(historyByEnd)) {
+            for (it.seekToFirst(); it.isValid() && purged < max; it.next()) {
+                ByteBuffer key = ByteBuffer.wrap(it.key());
+                if (key.getLong() >= cutoff.toEpochMilli()) {
+                    break;
+                }
+                batch.delete(history, jobKey(key.getLong()));
+                batch.delete(historyByEnd, it.key());
+                purged++;
+            }
+            it.status();
+            if (purged > 0) {
+                db.write(syncWrite, batch);
+            }
+        } catch (RocksDBException e) {
+            throw new StoreFailure("cannot purge the history in " + dir + ": " + e.getMessage(), e);
+        }
+        return purged;
     }
 
     @Override
@@ -146,8 +269,14 @@ public final class RocksStateStore implements StateStore {
         try (WriteBatch batch = new WriteBatch()) {
             for (StateChange c : changes) {
                 switch (c) {
-                    case StateChange.JobUpserted j ->
-                            batch.put(jobs, jobKey(j.job().id().value()), StorageCodec.encode(j.job()).toByteArray());
+                    case StateChange.JobUpserted j -> {
+                        byte[] encoded = StorageCodec.encode(j.job()).toByteArray();
+                        if (j.job().state().isTerminal()) {
+                            archive(batch, j.job(), encoded);
+                        } else {
+                            batch.put(jobs, jobKey(j.job().id().value()), encoded);
+                        }
+                    }
                     case StateChange.NodeUpserted n ->
                             batch.put(nodes, bytes(n.node().name()), StorageCodec.encode(n.node()).toByteArray());
                     case StateChange.NextJobIdAdvanced a ->
@@ -172,8 +301,33 @@ public final class RocksStateStore implements StateStore {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Writes a consistent copy of this store to {@code target} while the daemon keeps running: a
+     * RocksDB checkpoint (SST files hard-linked when {@code target} is on the same file system,
+     * copied otherwise), which is then opened read-only to count its jobs, proving that it opens.
+     *
+     * <p>Safe while the engine thread commits. The checkpoint is a point in RocksDB's write
+     * sequence, and every commit is one atomic {@link WriteBatch}, so the copy holds whole engine
+     * steps, never part of one; every commit acknowledged before this call began is already synced
+     * and so is in the copy. The copy opens with {@link #open} as any store does.
+     *
+     * <p>Threading: any thread. Calls run one at a time, and {@link #close} waits for a running one.
+     * Not idempotent: a second call with the same {@code target} fails because it exists.
+     *
+     * @param target an absolute directory that does not exist yet, in an existing directory, outside
+     *               this store's directory
+     * @return where the copy is, its size and its number of jobs
+     * @throws IllegalArgumentException when {@code target} is relative, exists, has no parent
+     *                                  directory or lies inside this store, saying which
+     * @throws StoreFailure when the copy cannot be written or read back; nothing is left at {@code target}
+     */
+    public synchronized Backup checkpoint(Path target) {
+        return RocksCheckpoint.write(db, dir, target);
+    }
+
+    /** Closes the database, after any {@link #checkpoint} under way has finished. */
     @Override
-    public void close() {
+    public synchronized void close() {
         for (ColumnFamilyHandle h : handles) {
             h.close();
         }

@@ -10,10 +10,14 @@ import java.util.List;
  * and the WAL synced) and applies the whole list atomically, or throws {@link StoreFailure} having
  * applied none of it. After a failure the daemon must stop acknowledging.
  */
-public interface StateStore extends AutoCloseable {
+public interface StateStore extends JobHistory, AutoCloseable {
 
-    /** Everything stored, for building the engine at start-up. */
-    StoredState load();
+    /**
+     * What the engine starts from: nodes, the next job id, every live (pending or running) job,
+     * and the {@code recentFinished} most recently ended jobs. Older finished jobs stay in history
+     * and are not loaded.
+     */
+    StoredState load(int recentFinished);
 
     /** Atomically and durably applies {@code changes} in order (a later upsert of a key wins). */
     void commit(List<StateChange> changes);

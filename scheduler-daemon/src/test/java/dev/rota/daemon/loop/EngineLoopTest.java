@@ -34,18 +34,33 @@ class EngineLoopTest {
     static final class ObservedStore implements StateStore {
         final InMemoryStateStore inner = new InMemoryStateStore();
         final List<Integer> commitSizes = new CopyOnWriteArrayList<>();
-        final CountDownLatch firstCommitEntered = new CountDownLatch(1);
+        volatile CountDownLatch commitEntered = new CountDownLatch(1);
         volatile CountDownLatch hold = new CountDownLatch(0);
         volatile boolean failing;
 
         @Override
-        public StoredState load() {
-            return inner.load();
+        public StoredState load(int recentFinished) {
+            return inner.load(recentFinished);
+        }
+
+        @Override
+        public java.util.Optional<dev.rota.core.job.Job> finished(dev.rota.core.job.JobId id) {
+            return inner.finished(id);
+        }
+
+        @Override
+        public List<dev.rota.core.job.Job> search(dev.rota.daemon.store.HistoryQuery query) {
+            return inner.search(query);
+        }
+
+        @Override
+        public int purgeEndedBefore(Instant cutoff, int max) {
+            return inner.purgeEndedBefore(cutoff, max);
         }
 
         @Override
         public void commit(List<StateChange> changes) {
-            firstCommitEntered.countDown();
+            commitEntered.countDown();
             try {
                 hold.await();
             } catch (InterruptedException e) {
@@ -83,8 +98,9 @@ class EngineLoopTest {
             loop.submit(at -> new Event.NodeRegistered(at, "node-1", "a:1",
                     List.of(new Gpu(0, "u", "H100", 0)), List.of(), List.of())).get(5, TimeUnit.SECONDS);
             store.hold = new CountDownLatch(1);
+            store.commitEntered = new CountDownLatch(1);
             CompletableFuture<Outcome> first = loop.submit(at -> new Event.JobSubmitted(at, spec()));
-            assertThat(store.firstCommitEntered.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.commitEntered.await(5, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<Outcome>> queued = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 queued.add(loop.submit(at -> new Event.JobSubmitted(at, spec())));
@@ -102,7 +118,7 @@ class EngineLoopTest {
                 ids.add(((Outcome.JobAccepted) f.get()).job().value());
             }
             assertThat(ids).isSorted().doesNotHaveDuplicates().hasSize(100).startsWith(2L);
-            assertThat(store.load().jobs()).hasSize(101);
+            assertThat(store.load(0).jobs()).hasSize(101);
         }
     }
 

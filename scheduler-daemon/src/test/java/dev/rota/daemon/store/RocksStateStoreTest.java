@@ -34,7 +34,7 @@ class RocksStateStoreTest extends StateStoreContract {
                     new StateChange.NextJobIdAdvanced(8), new StateChange.NodeUpserted(node("node-1", true))));
         }
         try (StateStore s = RocksStateStore.open(db)) {
-            StoredState state = s.load();
+            StoredState state = s.load(100);
             assertThat(state.jobs()).containsExactly(job(7, JobState.RUNNING));
             assertThat(state.nextJobId()).isEqualTo(8);
             assertThat(state.nodes()).containsExactly(node("node-1", true));
@@ -46,21 +46,52 @@ class RocksStateStoreTest extends StateStoreContract {
         Path db = dir.resolve("newer");
         RocksStateStore.open(db).close();
         // Rewrite the schema version as a future rotad would.
-        List<ColumnFamilyHandle> handles = new java.util.ArrayList<>();
-        try (DBOptions options = new DBOptions();
-                RocksDB raw = RocksDB.open(options, db.toString(), List.of(
-                        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY),
-                        new ColumnFamilyDescriptor("jobs".getBytes(StandardCharsets.UTF_8)),
-                        new ColumnFamilyDescriptor("nodes".getBytes(StandardCharsets.UTF_8)),
-                        new ColumnFamilyDescriptor("meta".getBytes(StandardCharsets.UTF_8))), handles)) {
-            raw.put(handles.get(3), "meta".getBytes(StandardCharsets.UTF_8), StoredMeta.newBuilder()
-                    .setSchemaVersion(RocksStateStore.SCHEMA_VERSION + 1).setNextJobId(1).build().toByteArray());
-            handles.forEach(ColumnFamilyHandle::close);
-        }
+        writeRaw(db, (raw, handles) -> raw.put(handles.get(3), "meta".getBytes(StandardCharsets.UTF_8),
+                StoredMeta.newBuilder().setSchemaVersion(RocksStateStore.SCHEMA_VERSION + 1).setNextJobId(1).build()
+                        .toByteArray()));
         assertThatThrownBy(() -> RocksStateStore.open(db))
                 .isInstanceOf(StoreFailure.class)
                 .hasMessageContaining("newer Rota")
                 .hasMessageContaining("schema " + (RocksStateStore.SCHEMA_VERSION + 1));
+    }
+
+    /** Something done to the raw database, as another version of rotad would. */
+    interface RawWrite {
+        void apply(RocksDB raw, List<ColumnFamilyHandle> handles) throws Exception;
+    }
+
+    private static void writeRaw(Path db, RawWrite write) throws Exception {
+        List<ColumnFamilyHandle> handles = new java.util.ArrayList<>();
+        List<ColumnFamilyDescriptor> families = new java.util.ArrayList<>();
+        families.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
+        for (String name : List.of("jobs", "nodes", "meta", "history", "history_by_end")) {
+            families.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8)));
+        }
+        try (DBOptions options = new DBOptions();
+                RocksDB raw = RocksDB.open(options, db.toString(), families, handles)) {
+            write.apply(raw, handles);
+            handles.forEach(ColumnFamilyHandle::close);
+        }
+    }
+
+    @Test
+    void a_schema_1_store_is_migrated_moving_finished_jobs_to_history() throws Exception {
+        Path db = dir.resolve("v1");
+        RocksStateStore.open(db).close();
+        var done = finishedJob(5, "alice", JobState.COMPLETED, 10);
+        var live = job(6, JobState.RUNNING);
+        // What schema 1 wrote: every job in `jobs`.
+        writeRaw(db, (raw, handles) -> {
+            raw.put(handles.get(1), RocksStateStore.jobKey(5), StorageCodec.encode(done).toByteArray());
+            raw.put(handles.get(1), RocksStateStore.jobKey(6), StorageCodec.encode(live).toByteArray());
+            raw.put(handles.get(3), "meta".getBytes(StandardCharsets.UTF_8),
+                    StoredMeta.newBuilder().setSchemaVersion(1).setNextJobId(7).build().toByteArray());
+        });
+        try (StateStore s = RocksStateStore.open(db)) {
+            assertThat(s.load(0).jobs()).containsExactly(live);
+            assertThat(s.load(0).nextJobId()).isEqualTo(7);
+            assertThat(s.finished(dev.rota.core.job.JobId.of(5))).hasValue(done);
+        }
     }
 
     @Test

@@ -54,7 +54,7 @@ abstract class StateStoreContract {
     @Test
     void an_empty_store_starts_ids_at_one() {
         try (StateStore s = store()) {
-            StoredState state = s.load();
+            StoredState state = s.load(100);
             assertThat(state.nextJobId()).isEqualTo(1);
             assertThat(state.jobs()).isEmpty();
             assertThat(state.nodes()).isEmpty();
@@ -70,7 +70,7 @@ abstract class StateStoreContract {
             s.commit(List.of(new StateChange.JobUpserted(running), new StateChange.JobUpserted(failed),
                     new StateChange.JobUpserted(cancelled), new StateChange.NodeUpserted(node("node-1", true)),
                     new StateChange.NodeUpserted(node("node-2", false)), new StateChange.NextJobIdAdvanced(4)));
-            StoredState state = s.load();
+            StoredState state = s.load(100);
             assertThat(state.jobs()).containsExactly(running, failed, cancelled);
             assertThat(state.nodes()).containsExactlyInAnyOrder(node("node-1", true), node("node-2", false));
             assertThat(state.nextJobId()).isEqualTo(4);
@@ -83,7 +83,71 @@ abstract class StateStoreContract {
             Job pending = job(1, JobState.PENDING);
             Job started = job(1, JobState.RUNNING);
             s.commit(List.of(new StateChange.JobUpserted(pending), new StateChange.JobUpserted(started)));
-            assertThat(s.load().jobs()).containsExactly(started);
+            assertThat(s.load(100).jobs()).containsExactly(started);
+        }
+    }
+
+    /** A finished job of {@code user} that ended {@code endSecond} seconds after T. */
+    static Job finishedJob(long id, String user, JobState state, int endSecond) {
+        JobSpec spec = new JobSpec("h" + id, user, "lab-" + user, "main", 1, 1, 1, Duration.ofMinutes(5), "true",
+                List.of(), "/tmp", "", "", new TreeMap<>(), true);
+        Job j = Job.submitted(JobId.of(id), spec, T, 12000);
+        if (state == JobState.CANCELLED) {
+            return j.ended(state, "Cancelled by " + user, OptionalInt.empty(), T.plusSeconds(endSecond));
+        }
+        return j.started(List.of(new NodeAllocation("node-1", List.of(0))), T).ended(state, "",
+                OptionalInt.of(state == JobState.COMPLETED ? 0 : 1), T.plusSeconds(endSecond));
+    }
+
+    private static StateStore withHistory(StateStore s) {
+        s.commit(List.of(new StateChange.JobUpserted(finishedJob(1, "alice", JobState.COMPLETED, 10)),
+                new StateChange.JobUpserted(finishedJob(2, "bob", JobState.FAILED, 30)),
+                new StateChange.JobUpserted(finishedJob(3, "alice", JobState.CANCELLED, 20)),
+                new StateChange.JobUpserted(job(4, JobState.PENDING))));
+        return s;
+    }
+
+    @Test
+    void start_up_loads_live_jobs_and_only_the_most_recently_finished() {
+        try (StateStore s = withHistory(store())) {
+            assertThat(s.load(1).jobs()).extracting(j -> j.id().value()).containsExactlyInAnyOrder(4L, 2L);
+            assertThat(s.load(0).jobs()).extracting(j -> j.id().value()).containsExactly(4L);
+        }
+    }
+
+    @Test
+    void finished_jobs_are_found_by_id_and_live_ones_are_not_history() {
+        try (StateStore s = withHistory(store())) {
+            assertThat(s.finished(JobId.of(3))).hasValue(finishedJob(3, "alice", JobState.CANCELLED, 20));
+            assertThat(s.finished(JobId.of(4))).isEmpty();
+            assertThat(s.finished(JobId.of(99))).isEmpty();
+        }
+    }
+
+    @Test
+    void history_searches_filter_and_come_newest_first() {
+        try (StateStore s = withHistory(store())) {
+            assertThat(s.search(HistoryQuery.newest(10))).extracting(j -> j.id().value()).containsExactly(2L, 3L, 1L);
+            assertThat(s.search(HistoryQuery.newest(2))).extracting(j -> j.id().value()).containsExactly(2L, 3L);
+            assertThat(s.search(new HistoryQuery("alice", null, null, null, null, 10)))
+                    .extracting(j -> j.id().value()).containsExactly(3L, 1L);
+            assertThat(s.search(new HistoryQuery(null, "lab-bob", null, null, null, 10)))
+                    .extracting(j -> j.id().value()).containsExactly(2L);
+            assertThat(s.search(new HistoryQuery(null, null, java.util.Set.of(JobState.COMPLETED, JobState.FAILED),
+                    null, null, 10))).extracting(j -> j.id().value()).containsExactly(2L, 1L);
+            assertThat(s.search(new HistoryQuery(null, null, null, T.plusSeconds(15), T.plusSeconds(30), 10)))
+                    .extracting(j -> j.id().value()).as("after inclusive, before exclusive").containsExactly(3L);
+        }
+    }
+
+    @Test
+    void purging_removes_only_jobs_that_ended_before_the_cutoff() {
+        try (StateStore s = withHistory(store())) {
+            assertThat(s.purgeEndedBefore(T.plusSeconds(25), 100)).isEqualTo(2);
+            assertThat(s.search(HistoryQuery.newest(10))).extracting(j -> j.id().value()).containsExactly(2L);
+            assertThat(s.finished(JobId.of(1))).isEmpty();
+            assertThat(s.load(0).jobs()).extracting(j -> j.id().value()).containsExactly(4L);
+            assertThat(s.purgeEndedBefore(T.plusSeconds(100), 0)).isZero();
         }
     }
 
@@ -95,7 +159,7 @@ abstract class StateStoreContract {
                 changes.add(new StateChange.JobUpserted(job(id, JobState.PENDING)));
             }
             s.commit(changes);
-            assertThat(s.load().jobs()).extracting(j -> j.id().value()).isSorted().hasSize(51);
+            assertThat(s.load(100).jobs()).extracting(j -> j.id().value()).isSorted().hasSize(51);
         }
     }
 }
