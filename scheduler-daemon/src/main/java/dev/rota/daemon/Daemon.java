@@ -6,6 +6,7 @@ import dev.rota.core.engine.EngineConfig;
 import dev.rota.core.engine.SchedulerEngine;
 import dev.rota.daemon.agents.AgentEndpoint;
 import dev.rota.daemon.agents.AgentSessions;
+import dev.rota.daemon.api.AdminEndpoint;
 import dev.rota.daemon.api.CallerIdentity;
 import dev.rota.daemon.api.JobEndpoint;
 import dev.rota.daemon.api.NodeEndpoint;
@@ -118,6 +119,7 @@ public final class Daemon implements AutoCloseable {
                     .addService(ServerInterceptors.intercept(new JobEndpoint(loop), identity))
                     .addService(ServerInterceptors.intercept(new NodeEndpoint(loop,
                             config.engine().defaultPartition()), identity))
+                    .addService(ServerInterceptors.intercept(new AdminEndpoint(store, clock), identity))
                     .addService(new AgentEndpoint(loop, sessions))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
