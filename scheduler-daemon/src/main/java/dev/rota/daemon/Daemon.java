@@ -14,6 +14,7 @@ import dev.rota.daemon.loop.EngineLoop;
 import dev.rota.daemon.loop.TimerService;
 import dev.rota.daemon.metrics.DaemonMetrics;
 import dev.rota.daemon.metrics.HttpEndpoints;
+import dev.rota.daemon.store.HistoryJanitor;
 import dev.rota.daemon.store.RocksStateStore;
 import dev.rota.daemon.store.StateStore;
 import dev.rota.daemon.store.StoredState;
@@ -44,12 +45,18 @@ public final class Daemon implements AutoCloseable {
      * @param metricsListen HTTP address for /metrics, /healthz, /readyz (port 0: any free port)
      */
     public record Config(Path dataDir, HostPort listen, HostPort metricsListen, EngineConfig engine,
-            java.time.Duration agentSilenceLimit) {
+            java.time.Duration agentSilenceLimit, java.time.Duration historyRetention) {
         /** The default silence limit: agents heartbeat every 5 s. */
         public static final java.time.Duration DEFAULT_AGENT_SILENCE = java.time.Duration.ofSeconds(15);
+        /** How long finished jobs stay queryable by default. */
+        public static final java.time.Duration DEFAULT_HISTORY_RETENTION = java.time.Duration.ofDays(30);
 
         public Config(Path dataDir, HostPort listen, HostPort metricsListen, EngineConfig engine) {
-            this(dataDir, listen, metricsListen, engine, DEFAULT_AGENT_SILENCE);
+            this(dataDir, listen, metricsListen, engine, DEFAULT_AGENT_SILENCE, DEFAULT_HISTORY_RETENTION);
+        }
+
+        public Config withHistoryRetention(java.time.Duration retention) {
+            return new Config(dataDir, listen, metricsListen, engine, agentSilenceLimit, retention);
         }
     }
 
@@ -61,10 +68,12 @@ public final class Daemon implements AutoCloseable {
     private final HttpEndpoints http;
     private final HealthStatusManager health;
     private final Path dataDir;
+    private final HistoryJanitor janitor;
 
     private Daemon(Path dataDir, StateStore store, EngineLoop loop, TimerService timers, AgentSessions sessions,
-            Server server, HttpEndpoints http, HealthStatusManager health) {
+            Server server, HttpEndpoints http, HealthStatusManager health, HistoryJanitor janitor) {
         this.dataDir = dataDir;
+        this.janitor = janitor;
         this.store = store;
         this.loop = loop;
         this.timers = timers;
@@ -116,7 +125,7 @@ public final class Daemon implements AutoCloseable {
         try {
             CallerIdentity identity = new CallerIdentity();
             server = NettyServerBuilder.forAddress(config.listen().socketAddress())
-                    .addService(ServerInterceptors.intercept(new JobEndpoint(loop), identity))
+                    .addService(ServerInterceptors.intercept(new JobEndpoint(loop, store), identity))
                     .addService(ServerInterceptors.intercept(new NodeEndpoint(loop,
                             config.engine().defaultPartition()), identity))
                     .addService(ServerInterceptors.intercept(new AdminEndpoint(store, clock), identity))
@@ -136,7 +145,8 @@ public final class Daemon implements AutoCloseable {
         }
         LOG.info(() -> "rotad recovered " + stored.jobs().size() + " jobs and " + stored.nodes().size()
                 + " nodes from " + config.dataDir());
-        return new Daemon(config.dataDir(), store, loop, timers, sessions, server, http, health);
+        HistoryJanitor janitor = new HistoryJanitor(store, clock, config.historyRetention(), java.time.Duration.ofHours(1));
+        return new Daemon(config.dataDir(), store, loop, timers, sessions, server, http, health, janitor);
     }
 
     public InetSocketAddress grpcAddress() {
@@ -175,6 +185,7 @@ public final class Daemon implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         http.close();
+        janitor.close();
         sessions.close();
         timers.close();
         loop.close();

@@ -55,6 +55,10 @@ public final class DaemonMain implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     int nodeDownTimeoutSeconds;
 
+    @Option(names = "--history-retention-days", paramLabel = "DAYS", defaultValue = "30",
+            description = "How long finished jobs stay queryable with `rota history` (default: ${DEFAULT-VALUE}).")
+    int historyRetentionDays;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -93,7 +97,11 @@ public final class DaemonMain implements Callable<Integer> {
         Path data = dataDir != null ? dataDir.toAbsolutePath() : defaultDataDir();
         EngineConfig engine = EngineConfig.defaults().withKillGrace(java.time.Duration.ofSeconds(killGraceSeconds))
                 .withNodeDownTimeout(java.time.Duration.ofSeconds(nodeDownTimeoutSeconds));
-        Daemon.Config config = new Daemon.Config(data, grpc, http, engine);
+        if (historyRetentionDays < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--history-retention-days must be at least 1");
+        }
+        Daemon.Config config = new Daemon.Config(data, grpc, http, engine)
+                .withHistoryRetention(java.time.Duration.ofDays(historyRetentionDays));
         CountDownLatch stopped = new CountDownLatch(1);
         AutoCloseable running;
         try {

@@ -50,9 +50,11 @@ class DaemonApiTest {
     private Daemon daemon;
     private ManagedChannel channel;
 
+    private EngineConfig engineConfig = EngineConfig.defaults();
+
     private Daemon start() {
         daemon = Daemon.start(new Daemon.Config(dir, HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"),
-                EngineConfig.defaults()));
+                engineConfig));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", daemon.grpcAddress().getPort()).usePlaintext().build();
         return daemon;
     }
@@ -196,6 +198,41 @@ class DaemonApiTest {
             long third = jobs("alice").submitJob(SubmitJobRequest.newBuilder().setSpec(spec(1, 1)).build())
                     .getJobId();
             assertThat(third).isEqualTo(first + 2);
+        }
+    }
+
+    @Test
+    void finished_jobs_the_engine_forgot_are_still_served_from_history() throws Exception {
+        engineConfig = EngineConfig.defaults().withFinishedInMemory(1);
+        start();
+        try (ScriptedAgent agent = new ScriptedAgent("node-1", 8)) {
+            agent.next(DaemonMessage.KindCase.REGISTERED);
+            awaitNodes(1);
+            long[] ids = new long[3];
+            for (int i = 0; i < 3; i++) {
+                ids[i] = jobs("alice").submitJob(SubmitJobRequest.newBuilder().setSpec(spec(1, 1)).build()).getJobId();
+                DaemonMessage launch = agent.next(DaemonMessage.KindCase.LAUNCH);
+                agent.out.onNext(AgentMessage.newBuilder().setAllocationEnded(AllocationEnded.newBuilder()
+                        .setAllocation(launch.getLaunch().getAllocation()).setExitCode(i)).build());
+                agent.next(DaemonMessage.KindCase.KILL);
+            }
+            var inMemory = jobs("alice").listJobs(ListJobsRequest.newBuilder().setIncludeFinished(true).build());
+            assertThat(inMemory.getJobsList()).extracting(Job::getId).containsExactly(ids[2]);
+
+            Job forgotten = jobs("alice").getJob(GetJobRequest.newBuilder().setJobId(ids[0]).build()).getJob();
+            assertThat(forgotten.getState()).isEqualTo(JobState.JOB_STATE_COMPLETED);
+            assertThat(forgotten.getNodelist()).isEqualTo("node-1");
+            assertThat(jobs("alice").cancelJob(CancelJobRequest.newBuilder().setJobId(ids[0]).build()).getState())
+                    .isEqualTo(JobState.JOB_STATE_COMPLETED);
+
+            var history = jobs("alice").listHistory(dev.rota.api.v1.ListHistoryRequest.newBuilder()
+                    .addStates(JobState.JOB_STATE_FAILED).build());
+            assertThat(history.getJobsList()).extracting(Job::getId).containsExactly(ids[2], ids[1]);
+            assertThat(history.getJobs(0).getExitCode()).isEqualTo(2);
+            assertThatThrownBy(() -> jobs("alice").listHistory(dev.rota.api.v1.ListHistoryRequest.newBuilder()
+                    .addStates(JobState.JOB_STATE_RUNNING).build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
         }
     }
 

@@ -15,7 +15,11 @@ import dev.rota.core.engine.Event;
 import dev.rota.core.engine.Outcome;
 import dev.rota.core.job.Job;
 import dev.rota.core.job.JobId;
+import dev.rota.api.v1.ListHistoryRequest;
+import dev.rota.api.v1.ListHistoryResponse;
 import dev.rota.daemon.loop.EngineLoop;
+import dev.rota.daemon.store.HistoryQuery;
+import dev.rota.daemon.store.JobHistory;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.EnumSet;
@@ -24,13 +28,25 @@ import java.util.Set;
 
 /**
  * The job API. Writes go through the engine loop and are answered once durable; reads come from
- * the last published snapshot and never wait for the engine.
+ * the last published snapshot, or for jobs the engine no longer keeps, from the store's history;
+ * they never wait for the engine.
  */
 public final class JobEndpoint extends JobServiceGrpc.JobServiceImplBase {
-    private final EngineLoop loop;
+    static final int DEFAULT_HISTORY_LIMIT = 100;
+    static final int MAX_HISTORY_LIMIT = 10_000;
 
-    public JobEndpoint(EngineLoop loop) {
+    private final EngineLoop loop;
+    private final JobHistory history;
+
+    public JobEndpoint(EngineLoop loop, JobHistory history) {
         this.loop = loop;
+        this.history = history;
+    }
+
+    /** A job from the snapshot, else from history. */
+    private java.util.Optional<Job> find(JobId id) {
+        var live = loop.snapshot().job(id);
+        return live.isPresent() ? live : history.finished(id);
     }
 
     @Override
@@ -57,6 +73,15 @@ public final class JobEndpoint extends JobServiceGrpc.JobServiceImplBase {
         }
         JobId id = JobId.of(request.getJobId());
         String user = CallerIdentity.current();
+        if (loop.snapshot().job(id).isEmpty()) {
+            var old = history.finished(id);
+            if (old.isPresent()) {
+                // Long finished and out of the engine's memory: cancelling it changes nothing.
+                observer.onNext(CancelJobResponse.newBuilder().setState(ApiMapping.state(old.get().state())).build());
+                observer.onCompleted();
+                return;
+            }
+        }
         Replies.answer(loop.submit(at -> new Event.JobCancelRequested(at, id, user)), observer,
                 o -> CancelJobResponse.newBuilder().setState(loop.snapshot().job(id)
                         .map(j -> ApiMapping.state(j.state())).orElse(JobState.JOB_STATE_UNSPECIFIED)).build());
@@ -68,7 +93,7 @@ public final class JobEndpoint extends JobServiceGrpc.JobServiceImplBase {
             observer.onError(Status.INVALID_ARGUMENT.withDescription("job_id is required").asRuntimeException());
             return;
         }
-        var job = loop.snapshot().job(JobId.of(request.getJobId()));
+        var job = find(JobId.of(request.getJobId()));
         if (job.isEmpty()) {
             observer.onError(Status.NOT_FOUND.withDescription("job " + request.getJobId() + " does not exist")
                     .asRuntimeException());
@@ -76,6 +101,39 @@ public final class JobEndpoint extends JobServiceGrpc.JobServiceImplBase {
         }
         observer.onNext(GetJobResponse.newBuilder().setJob(ApiMapping.job(job.get())).build());
         observer.onCompleted();
+    }
+
+    @Override
+    public void listHistory(ListHistoryRequest request, StreamObserver<ListHistoryResponse> observer) {
+        Set<dev.rota.core.job.JobState> states = EnumSet.noneOf(dev.rota.core.job.JobState.class);
+        for (JobState s : request.getStatesList()) {
+            var core = ApiMapping.state(s);
+            if (core == null || !core.isTerminal()) {
+                observer.onError(Status.INVALID_ARGUMENT.withDescription("history holds finished jobs only; "
+                        + s + " is not a final state").asRuntimeException());
+                return;
+            }
+            states.add(core);
+        }
+        if (request.getLimit() > MAX_HISTORY_LIMIT) {
+            observer.onError(Status.INVALID_ARGUMENT.withDescription("limit must be at most " + MAX_HISTORY_LIMIT)
+                    .asRuntimeException());
+            return;
+        }
+        int limit = request.getLimit() == 0 ? DEFAULT_HISTORY_LIMIT : request.getLimit();
+        HistoryQuery query = new HistoryQuery(request.getUser(), request.getAccount(), states,
+                request.hasEndedAfter() ? instant(request.getEndedAfter()) : null,
+                request.hasEndedBefore() ? instant(request.getEndedBefore()) : null, limit);
+        ListHistoryResponse.Builder b = ListHistoryResponse.newBuilder();
+        for (Job j : history.search(query)) {
+            b.addJobs(ApiMapping.job(j));
+        }
+        observer.onNext(b.build());
+        observer.onCompleted();
+    }
+
+    private static java.time.Instant instant(com.google.protobuf.Timestamp t) {
+        return java.time.Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 
     @Override
