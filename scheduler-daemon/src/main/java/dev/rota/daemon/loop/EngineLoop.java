@@ -54,6 +54,10 @@ public final class EngineLoop implements AutoCloseable {
     public interface StepListener {
         void stepped(int events, long stepNanos, long commitNanos);
 
+        /** The loop stopped for good, for the reason given (a failed commit, shutdown, a bug). */
+        default void stopped(String why) {
+        }
+
         StepListener NONE = (events, stepNanos, commitNanos) -> { };
     }
 
@@ -198,6 +202,7 @@ public final class EngineLoop implements AutoCloseable {
     private void stop(String why) {
         if (stoppedBecause == null) {
             stoppedBecause = why;
+            listener.stopped(why);
         }
     }
 

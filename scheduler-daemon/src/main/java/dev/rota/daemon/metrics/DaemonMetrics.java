@@ -32,6 +32,8 @@ public final class DaemonMetrics implements EngineLoop.StepListener {
     private final Timer commitTimer;
     private final Counter events;
     private volatile Supplier<ClusterSnapshot> snapshots = ClusterSnapshot::empty;
+    private volatile boolean engineRunning = true;
+    private final Counter engineStops;
     private volatile Counts counts = new Counts(-1, new EnumMap<>(JobState.class), new EnumMap<>(NodeState.class), 0,
             0, 0);
 
@@ -48,6 +50,11 @@ public final class DaemonMetrics implements EngineLoop.StepListener {
                 .publishPercentileHistogram().register(registry);
         events = Counter.builder("rota_engine_events_total").description("Events handled by the engine")
                 .register(registry);
+        Gauge.builder("rota_engine_running", () -> engineRunning ? 1 : 0)
+                .description("1 while the engine loop accepts work; 0 once it stopped (for example after a failed "
+                        + "store commit: the daemon then acknowledges nothing)").register(registry);
+        engineStops = Counter.builder("rota_engine_stops_total")
+                .description("Times the engine loop stopped; see the log for why").register(registry);
         for (JobState s : JobState.values()) {
             Gauge.builder("rota_jobs", () -> counts().jobs().getOrDefault(s, 0))
                     .description("Jobs the daemon knows, by state").tag("state", s.name().toLowerCase())
@@ -90,6 +97,12 @@ public final class DaemonMetrics implements EngineLoop.StepListener {
         events.increment(eventCount);
         stepTimer.record(stepNanos, TimeUnit.NANOSECONDS);
         commitTimer.record(commitNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void stopped(String why) {
+        engineRunning = false;
+        engineStops.increment();
     }
 
     public String scrape() {

@@ -78,10 +78,22 @@ class EngineLoopTest {
         }
     }
 
-    private static EngineLoop loop(ObservedStore store) {
+    /** Why the loop under test stopped, if it did. */
+    private final List<String> stops = new CopyOnWriteArrayList<>();
+
+    private EngineLoop loop(ObservedStore store) {
         SchedulerEngine engine = SchedulerEngine.fresh(EngineConfig.defaults());
         EngineLoop loop = new EngineLoop(engine, store, effect -> { }, CLOCK, 1024, 10_000,
-                EngineLoop.StepListener.NONE);
+                new EngineLoop.StepListener() {
+                    @Override
+                    public void stepped(int events, long stepNanos, long commitNanos) {
+                    }
+
+                    @Override
+                    public void stopped(String why) {
+                        stops.add(why);
+                    }
+                });
         loop.start(List.of());
         return loop;
     }
@@ -134,6 +146,7 @@ class EngineLoopTest {
             assertThat(loop.submit(at -> new Event.CycleRequested(at))).failsWithin(Duration.ofSeconds(1));
             assertThat(loop.isRunning()).isFalse();
             assertThat(loop.stoppedBecause()).contains("No space left on device");
+            assertThat(stops).singleElement().asString().contains("No space left on device");
         }
     }
 
