@@ -1,5 +1,9 @@
 package dev.rota.cli;
 
+import dev.rota.api.v1.AdminServiceGrpc;
+import dev.rota.api.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import dev.rota.api.v1.BackupRequest;
+import dev.rota.api.v1.BackupResponse;
 import dev.rota.api.v1.CancelJobRequest;
 import dev.rota.api.v1.DrainNodeRequest;
 import dev.rota.api.v1.GetJobRequest;
@@ -42,11 +46,14 @@ import java.util.function.Supplier;
 final class DaemonClient implements AutoCloseable {
     /** How long one call may take before the CLI gives up. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a backup may take: copying a large store to another file system takes minutes. */
+    static final Duration BACKUP_TIMEOUT = Duration.ofMinutes(30);
 
     private final ManagedChannel channel;
     private final DaemonAddress address;
     private final JobServiceBlockingStub jobs;
     private final NodeServiceBlockingStub nodes;
+    private final AdminServiceBlockingStub admin;
 
     DaemonClient(ManagedChannel channel, DaemonAddress address, String user) {
         this.channel = channel;
@@ -55,6 +62,7 @@ final class DaemonClient implements AutoCloseable {
                 new UserHeaderInterceptor(user), new DeadlineInterceptor(CALL_TIMEOUT));
         this.jobs = JobServiceGrpc.newBlockingStub(intercepted);
         this.nodes = NodeServiceGrpc.newBlockingStub(intercepted);
+        this.admin = AdminServiceGrpc.newBlockingStub(intercepted);
     }
 
     /** @return the new job's id */
@@ -92,6 +100,15 @@ final class DaemonClient implements AutoCloseable {
         return call("node " + node, () -> nodes.resumeNode(ResumeNodeRequest.newBuilder().setName(node).build()).getNode());
     }
 
+    /**
+     * Has the daemon write a backup of its store to {@code directory}, an absolute path on its host.
+     * Waits up to {@link #BACKUP_TIMEOUT}.
+     */
+    BackupResponse backup(String directory) {
+        return call(null, BACKUP_TIMEOUT, () -> admin.withDeadlineAfter(BACKUP_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)
+                .backup(BackupRequest.newBuilder().setDirectory(directory).build()));
+    }
+
     /** Shuts the channel down, waiting briefly for it to terminate. */
     @Override
     public void close() {
@@ -109,23 +126,28 @@ final class DaemonClient implements AutoCloseable {
      * @param subject what NOT_FOUND would be about ("job 42"), or null when NOT_FOUND is not expected
      */
     private <T> T call(String subject, Supplier<T> rpc) {
+        return call(subject, CALL_TIMEOUT, rpc);
+    }
+
+    /** As {@link #call(String, Supplier)}, for an RPC given {@code timeout} instead of {@link #CALL_TIMEOUT}. */
+    private <T> T call(String subject, Duration timeout, Supplier<T> rpc) {
         try {
             return rpc.get();
         } catch (StatusRuntimeException e) {
             Status.Code code = e.getStatus().getCode();
-            throw new Failure(describe(e.getStatus(), subject), code == Status.Code.UNAVAILABLE
+            throw new Failure(describe(e.getStatus(), subject, timeout), code == Status.Code.UNAVAILABLE
                     || code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.UNIMPLEMENTED);
         }
     }
 
-    private String describe(Status status, String subject) {
+    private String describe(Status status, String subject, Duration timeout) {
         String detail = status.getDescription();
         return switch (status.getCode()) {
             case NOT_FOUND -> subject != null ? subject + " does not exist" : orCode(detail, status);
             case UNAVAILABLE -> "cannot reach the Rota daemon at " + address + " (" + unavailableReason(status)
                     + "). Is rotad running? Set --address or ROTA_ADDRESS.";
             case DEADLINE_EXCEEDED -> "the Rota daemon at " + address + " did not answer within "
-                    + CALL_TIMEOUT.toSeconds() + " s";
+                    + timeout.toSeconds() + " s";
             case UNIMPLEMENTED -> "the Rota daemon at " + address
                     + " does not support this request (is it older than this rota?)";
             // The daemon words these for users: show them as they are.

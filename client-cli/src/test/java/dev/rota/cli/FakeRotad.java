@@ -1,6 +1,9 @@
 package dev.rota.cli;
 
 import com.google.protobuf.Timestamp;
+import dev.rota.api.v1.AdminServiceGrpc;
+import dev.rota.api.v1.BackupRequest;
+import dev.rota.api.v1.BackupResponse;
 import dev.rota.api.v1.CancelJobRequest;
 import dev.rota.api.v1.CancelJobResponse;
 import dev.rota.api.v1.DrainNodeRequest;
@@ -78,6 +81,11 @@ final class FakeRotad implements AutoCloseable {
     final List<DrainNodeRequest> drains = new CopyOnWriteArrayList<>();
     /** When set, SubmitJob fails with it instead of accepting the job. */
     volatile Status submitRejection;
+    final List<BackupRequest> backups = new CopyOnWriteArrayList<>();
+    /** When set, Backup fails with it instead of reporting a backup. */
+    volatile Status backupRejection;
+    /** The size every backup reports: 3.5 MiB. */
+    static final long BACKUP_SIZE_BYTES = 3_670_016;
 
     private final String name = "rotad-" + System.nanoTime();
     private final Server server;
@@ -97,6 +105,7 @@ final class FakeRotad implements AutoCloseable {
             server = InProcessServerBuilder.forName(name).directExecutor()
                     .addService(ServerInterceptors.intercept(new Jobs(), identity))
                     .addService(ServerInterceptors.intercept(new Nodes(), identity))
+                    .addService(ServerInterceptors.intercept(new Admin(), identity))
                     .build().start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -265,6 +274,26 @@ final class FakeRotad implements AutoCloseable {
                 nodes.put(resumed.getName(), resumed);
             }
             response.onNext(ResumeNodeResponse.newBuilder().setNode(resumed).build());
+            response.onCompleted();
+        }
+    }
+
+    /** Backs up nothing: answers with the directory asked for, the jobs it holds and {@link #CLOCK}'s time. */
+    private final class Admin extends AdminServiceGrpc.AdminServiceImplBase {
+        @Override
+        public void backup(BackupRequest request, StreamObserver<BackupResponse> response) {
+            backups.add(request);
+            Status rejection = backupRejection;
+            if (rejection != null) {
+                response.onError(rejection.asRuntimeException());
+                return;
+            }
+            int count;
+            synchronized (FakeRotad.this) {
+                count = jobs.size();
+            }
+            response.onNext(BackupResponse.newBuilder().setDirectory(request.getDirectory())
+                    .setSizeBytes(BACKUP_SIZE_BYTES).setJobs(count).setTakenAt(at(CLOCK.instant().toString())).build());
             response.onCompleted();
         }
     }

@@ -26,7 +26,7 @@ class RotaCliTest {
         var result = rotad.rota("--help");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("submit", "queue", "show", "cancel", "nodes", "drain", "resume", "--address");
+        assertThat(result.out()).contains("submit", "queue", "show", "cancel", "nodes", "drain", "resume", "admin", "--address");
     }
 
     @Test
@@ -34,7 +34,7 @@ class RotaCliTest {
         var result = rotad.rota();
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).startsWith("rota: missing command: submit, queue, show, cancel, nodes, drain, resume\n");
+        assertThat(result.err()).startsWith("rota: missing command: submit, queue, show, cancel, nodes, drain, resume, admin\n");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
+import dev.rota.api.v1.BackupResponse;
 import dev.rota.api.v1.Gpu;
 import dev.rota.api.v1.Job;
 import dev.rota.api.v1.JobSpec;
@@ -186,6 +187,21 @@ class JsonSchemaTest {
                       "gpus": []
                     }
                   ]
+                }
+                """);
+    }
+
+    @Test
+    void aBackup() {
+        BackupResponse backup = BackupResponse.newBuilder().setDirectory("/srv/backups/rota-0101")
+                .setSizeBytes(3_670_016).setJobs(1204).setTakenAt(at("2026-11-23T04:05:06.750Z")).build();
+
+        assertThat(BackupJson.of(backup)).isEqualTo("""
+                {
+                  "directory": "/srv/backups/rota-0101",
+                  "size_bytes": 3670016,
+                  "jobs": 1204,
+                  "taken_at": "2026-11-23T04:05:06Z"
                 }
                 """);
     }
