@@ -74,6 +74,30 @@ final class RotaProcesses implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts rotad on {@code dataDir} instead of this cluster's own data dir (a restored backup, say),
+     * on the same ports, and waits until it serves.
+     */
+    RotaProcesses startDaemonOn(Path dataDir, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--data-dir", dataDir.toString(), "--listen", address(),
+                "--metrics-listen", "127.0.0.1:" + metricsPort, "--kill-grace", "2"));
+        args.addAll(List.of(extraArgs));
+        daemon = launch("rotad", dir.resolve("rotad.log"), args.toArray(String[]::new));
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        await("rotad to serve from " + dataDir, Duration.ofSeconds(60), () -> {
+            try {
+                nodes().listNodes(ListNodesRequest.getDefaultInstance());
+                return true;
+            } catch (StatusRuntimeException e) {
+                if (!daemon.isAlive()) {
+                    throw new AssertionError("rotad exited with " + daemon.exitValue() + ":\n" + log("rotad"));
+                }
+                return false;
+            }
+        });
+        return this;
+    }
+
     /** Starts one rota-agent with fake GPUs and waits until the daemon lists it connected. */
     RotaProcesses startAgent(String name, int gpus) {
         agents.put(name, launch("rota-agent", dir.resolve(name + ".log"), "--name", name, "--daemon", address(),
