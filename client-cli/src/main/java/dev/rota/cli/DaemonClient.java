@@ -79,6 +79,11 @@ final class DaemonClient implements AutoCloseable {
         return call(null, () -> jobs.listJobs(request).getJobsList());
     }
 
+    /** @return finished jobs matching the request, newest first */
+    List<Job> history(dev.rota.api.v1.ListHistoryRequest request) {
+        return call(null, () -> jobs.listHistory(request).getJobsList());
+    }
+
     /** @return the job's state after the request; a running job stays RUNNING until its processes exit */
     JobState cancel(long id) {
         return call("job " + id, () -> jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(id).build()).getState());

@@ -77,6 +77,7 @@ final class FakeRotad implements AutoCloseable {
     final List<String> callers = new CopyOnWriteArrayList<>();
     final List<JobSpec> submitted = new CopyOnWriteArrayList<>();
     final List<ListJobsRequest> listings = new CopyOnWriteArrayList<>();
+    final List<dev.rota.api.v1.ListHistoryRequest> historyQueries = new CopyOnWriteArrayList<>();
     final List<Long> cancelled = new CopyOnWriteArrayList<>();
     final List<DrainNodeRequest> drains = new CopyOnWriteArrayList<>();
     /** When set, SubmitJob fails with it instead of accepting the job. */
@@ -224,6 +225,21 @@ final class FakeRotad implements AutoCloseable {
                         .toList();
             }
             response.onNext(ListJobsResponse.newBuilder().addAllJobs(matching).build());
+            response.onCompleted();
+        }
+
+        @Override
+        public void listHistory(dev.rota.api.v1.ListHistoryRequest request,
+                StreamObserver<dev.rota.api.v1.ListHistoryResponse> response) {
+            historyQueries.add(request);
+            List<Job> matching;
+            synchronized (FakeRotad.this) {
+                matching = jobs.values().stream().filter(job -> finished(job.getState()))
+                        .filter(job -> request.getUser().isEmpty() || request.getUser().equals(job.getUser()))
+                        .sorted(java.util.Comparator.comparing((Job j) -> j.getEndTime().getSeconds()).reversed())
+                        .toList();
+            }
+            response.onNext(dev.rota.api.v1.ListHistoryResponse.newBuilder().addAllJobs(matching).build());
             response.onCompleted();
         }
     }
