@@ -254,6 +254,11 @@ public final class JobSupervisor implements AutoCloseable {
                 .sorted(Comparator.comparing(a -> a.id)).map(a -> a.ended).toList();
     }
 
+    /** Recently released allocations, whose launches this supervisor ignores: for Register. Ordered. */
+    public synchronized List<AllocationRef> released() {
+        return released.stream().sorted().map(AllocationId::toProto).toList();
+    }
+
     /** Whether srun tasks of {@code jobId} may start on this node now. */
     public boolean stepsAllowed(long jobId) {
         return stepGrant(jobId).isPresent();

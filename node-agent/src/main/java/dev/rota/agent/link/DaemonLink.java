@@ -198,6 +198,7 @@ public final class DaemonLink implements AutoCloseable {
                 .addAllGpus(identity.gpus())
                 .addAllRunning(supervisor.running())
                 .addAllEnded(supervisor.ended())
+                .addAllReleased(supervisor.released())
                 .setAgentVersion(identity.agentVersion())
                 .build();
     }

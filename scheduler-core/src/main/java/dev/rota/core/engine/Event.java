@@ -27,13 +27,21 @@ public sealed interface Event {
      * @param running allocations it still runs
      * @param ended   allocations whose batch script ended and that the daemon has not released yet
      *                (the agent repeats them because an earlier report may have been lost)
+     * @param released allocations the agent ran and released recently and would refuse to launch again
      */
     record NodeRegistered(Instant at, String node, String address, List<Gpu> gpus, List<RunningAllocation> running,
-            List<EndedAllocation> ended) implements Event {
+            List<EndedAllocation> ended, List<RunningAllocation> released) implements Event {
         public NodeRegistered {
             gpus = List.copyOf(gpus);
             running = List.copyOf(running);
             ended = List.copyOf(ended);
+            released = List.copyOf(released);
+        }
+
+        /** A registration without released allocations (a fresh agent). */
+        public NodeRegistered(Instant at, String node, String address, List<Gpu> gpus,
+                List<RunningAllocation> running, List<EndedAllocation> ended) {
+            this(at, node, address, gpus, running, ended, List.of());
         }
     }
 

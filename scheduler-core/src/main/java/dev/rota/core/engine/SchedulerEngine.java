@@ -349,7 +349,11 @@ public final class SchedulerEngine {
         entry.failed = false;
         entry.epoch++;
 
+        for (RunningAllocation r : e.released()) {
+            fencePast(r.job(), r.attempt(), step);
+        }
         for (EndedAllocation ended : e.ended()) {
+            fencePast(ended.job(), ended.attempt(), step);
             allocationEnded(new Event.AllocationEnded(e.at(), e.node(), ended.job(), ended.attempt(),
                     ended.exitCode(), ended.launchError()), step);
         }
@@ -378,6 +382,22 @@ public final class SchedulerEngine {
         }
         step.cycleNeeded = true;
         return Outcome.applied();
+    }
+
+    /**
+     * Keeps ids and attempts ahead of anything an agent has seen. Normally a no-op; after a restore
+     * from an older backup it stops the engine from reusing a job id or an (id, attempt) pair that
+     * agents already ran, which they would take for a duplicate and ignore.
+     */
+    private void fencePast(JobId id, int attempt, Step step) {
+        if (id.value() >= state.nextJobId) {
+            state.nextJobId = id.value() + 1;
+            step.changes.add(new StateChange.NextJobIdAdvanced(state.nextJobId));
+        }
+        Job job = state.jobs.get(id);
+        if (job != null && job.state() == JobState.PENDING && attempt >= job.attempt()) {
+            upsert(job.fencedPast(attempt), step);
+        }
     }
 
     private boolean anyNodeAway(Job job) {
@@ -413,6 +433,9 @@ public final class SchedulerEngine {
                 entry.freeGpus.addAll(entry.lingering.remove(gone));
                 step.cycleNeeded = true;
             }
+        }
+        for (RunningAllocation r : running) {
+            fencePast(r.job(), r.attempt(), step);
         }
         // Report order is the agent's; sort so the effects come out in a decided order.
         List<RunningAllocation> strays = new ArrayList<>();

@@ -113,6 +113,18 @@ public record Job(
                 outputPath, errorPath, end, masterPort);
     }
 
+    /**
+     * The same job, its attempt counter raised to at least {@code seen}: an agent reported that
+     * attempt (say after a restore from a backup older than it), so the next start must be newer.
+     */
+    public Job fencedPast(int seen) {
+        if (seen <= attempt) {
+            return this;
+        }
+        return new Job(id, spec, state, reason, exitCode, submitTime, startTime, endTime, allocation, seen,
+                outputPath, errorPath, endingAs, masterPort);
+    }
+
     /** Same state, another pending reason. */
     public Job withReason(String newReason) {
         if (newReason.equals(reason)) {

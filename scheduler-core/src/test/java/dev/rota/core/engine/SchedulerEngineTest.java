@@ -518,6 +518,34 @@ class SchedulerEngineTest {
         }
 
         @Test
+        void after_a_restore_from_an_older_backup_ids_and_attempts_agents_ran_are_never_reused() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            JobId waiting = h.submit(spec().gpusPerNode(8).build());
+            // The backup knew job 1 as pending and nothing after it; agents ran 1.1 and 5.1 since.
+            EngineHarness restored = new EngineHarness(SchedulerEngine.restore(EngineConfig.defaults(), 2,
+                    h.engine.snapshot().nodes().stream().map(NodeView::record).toList(),
+                    List.of(h.job(waiting).ended(JobState.CANCELLED, "", java.util.OptionalInt.empty(), h.now))));
+            JobId pending = restored.submit(spec().gpusPerNode(8).build());
+            assertThat(pending.value()).isEqualTo(2);
+            restored.one(new Event.NodeRegistered(restored.now, "node-1", "10.0.0.1:7000",
+                    EngineHarness.gpus("node-1", 8), List.of(new Event.RunningAllocation(JobId.of(5), 1),
+                            new Event.RunningAllocation(pending, 1)), List.of()));
+            assertThat(restored.submit(spec().gpusPerNode(8).build()).value()).isEqualTo(6);
+            restored.one(new Event.NodeHeartbeat(restored.now, "node-1", List.of()));
+            assertThat(restored.job(pending).state()).isEqualTo(JobState.RUNNING);
+            assertThat(restored.job(pending).attempt()).as("newer than the attempt the agent ran").isEqualTo(2);
+        }
+
+        @Test
+        void allocations_an_agent_released_are_never_issued_again() {
+            EngineHarness h = EngineHarness.withNodes(1, 8);
+            h.one(new Event.NodeRegistered(h.now, "node-1", "10.0.0.1:7000", EngineHarness.gpus("node-1", 8),
+                    List.of(), List.of(), List.of(new Event.RunningAllocation(JobId.of(9), 2))));
+            JobId next = h.submit(spec().build());
+            assertThat(next.value()).isEqualTo(10);
+        }
+
+        @Test
         void a_non_batch_node_that_forgot_the_allocation_is_told_again() {
             EngineHarness h = EngineHarness.withNodes(2, 8);
             JobId id = h.submit(spec().nodes(2).build());

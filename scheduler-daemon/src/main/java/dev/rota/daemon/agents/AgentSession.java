@@ -92,7 +92,8 @@ final class AgentSession implements StreamObserver<AgentMessage> {
         send(DaemonMessage.newBuilder().setRegistered(Registered.newBuilder().setNodeName(node)).build());
         String n = node;
         String address = r.getAddress();
-        loop.submit(at -> new Event.NodeRegistered(at, n, address, gpus, running, ended));
+        List<Event.RunningAllocation> released = running(r.getReleasedList());
+        loop.submit(at -> new Event.NodeRegistered(at, n, address, gpus, running, ended, released));
         LOG.info(() -> "node " + n + " registered from " + address + " with " + gpus.size() + " GPUs");
     }
 
