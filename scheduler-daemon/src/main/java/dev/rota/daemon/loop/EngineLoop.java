@@ -5,7 +5,9 @@ import dev.rota.core.engine.Effect;
 import dev.rota.core.engine.Event;
 import dev.rota.core.engine.Outcome;
 import dev.rota.core.engine.SchedulerEngine;
+import dev.rota.core.engine.StateChange;
 import dev.rota.core.engine.StepResult;
+import dev.rota.core.job.Job;
 import dev.rota.daemon.store.StateStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -181,7 +183,8 @@ public final class EngineLoop implements AutoCloseable {
         long t1 = System.nanoTime();
         store.commit(result.changes());
         long t2 = System.nanoTime();
-        snapshot.set(engine.snapshot());
+        snapshot.set(nextSnapshot(snapshot.get(), events, result));
+        assert snapshot.get().equals(engine.snapshot()) : "published snapshot diverged from the engine";
         synchronized (published) {
             published.notifyAll();
         }
@@ -197,6 +200,38 @@ public final class EngineLoop implements AutoCloseable {
             batch.get(i).reply.complete(result.outcomes().get(i));
         }
         listener.stepped(batch.size(), t1 - t0, t2 - t1);
+    }
+
+    /**
+     * The snapshot after {@code result}. {@link SchedulerEngine#snapshot()} copies every job, so on the
+     * common path (a step that only queued, re-reasoned or cancelled pending jobs) the snapshot is built
+     * from the previous one instead, at the cost of what the step changed: every job the engine changes
+     * is a {@link StateChange.JobUpserted}, else it would not be durable. The engine's own snapshot is
+     * taken when the step may have changed what the previous one cannot tell: a node view (the step
+     * had an effect such as a launch, kill or timer, upserted a node, or handled an event other than a
+     * submit or a cancel) or the set of finished jobs the engine keeps (a job ended, which may evict
+     * older finished jobs). With assertions on (tests), every step checks the result against the
+     * engine's own snapshot.
+     */
+    private ClusterSnapshot nextSnapshot(ClusterSnapshot previous, List<Event> events, StepResult result) {
+        boolean incremental = result.effects().isEmpty();
+        for (int i = 0; i < events.size() && incremental; i++) {
+            incremental = events.get(i) instanceof Event.JobSubmitted
+                    || events.get(i) instanceof Event.JobCancelRequested;
+        }
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < result.changes().size() && incremental; i++) {
+            switch (result.changes().get(i)) {
+                case StateChange.JobUpserted j -> {
+                    jobs.add(j.job());
+                    incremental = !j.job().state().isTerminal();
+                }
+                case StateChange.NodeUpserted n -> incremental = false;
+                case StateChange.NextJobIdAdvanced a -> {
+                }
+            }
+        }
+        return incremental ? previous.next(previous.step() + 1, jobs, previous.nodes()) : engine.snapshot();
     }
 
     private void stop(String why) {
