@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import dev.rota.core.job.JobId;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -260,29 +262,46 @@ public final class RocksStateStore implements StateStore {
         return purged;
     }
 
+    /**
+     * Writes {@code changes} in one synced {@link WriteBatch}. A later upsert of a key wins, so each
+     * key is encoded and written once, from its last change (a queued job is typically upserted twice
+     * in its first step: submitted, then given its pending reason); likewise the next job id.
+     */
     @Override
     public void commit(List<StateChange> changes) {
         if (changes.isEmpty()) {
             return;
         }
-        StoredMeta nextMeta = currentMeta;
+        Set<JobId> jobsWritten = new HashSet<>();
+        Set<String> nodesWritten = new HashSet<>();
+        long nextJobId = -1;
         try (WriteBatch batch = new WriteBatch()) {
-            for (StateChange c : changes) {
-                switch (c) {
+            for (int i = changes.size() - 1; i >= 0; i--) {
+                switch (changes.get(i)) {
                     case StateChange.JobUpserted j -> {
-                        byte[] encoded = StorageCodec.encode(j.job()).toByteArray();
-                        if (j.job().state().isTerminal()) {
-                            archive(batch, j.job(), encoded);
-                        } else {
-                            batch.put(jobs, jobKey(j.job().id().value()), encoded);
+                        if (jobsWritten.add(j.job().id())) {
+                            byte[] encoded = StorageCodec.encode(j.job()).toByteArray();
+                            if (j.job().state().isTerminal()) {
+                                archive(batch, j.job(), encoded);
+                            } else {
+                                batch.put(jobs, jobKey(j.job().id().value()), encoded);
+                            }
                         }
                     }
-                    case StateChange.NodeUpserted n ->
+                    case StateChange.NodeUpserted n -> {
+                        if (nodesWritten.add(n.node().name())) {
                             batch.put(nodes, bytes(n.node().name()), StorageCodec.encode(n.node()).toByteArray());
-                    case StateChange.NextJobIdAdvanced a ->
-                            nextMeta = nextMeta.toBuilder().setNextJobId(a.nextJobId()).build();
+                        }
+                    }
+                    case StateChange.NextJobIdAdvanced a -> {
+                        if (nextJobId < 0) {
+                            nextJobId = a.nextJobId();
+                        }
+                    }
                 }
             }
+            StoredMeta nextMeta = nextJobId < 0 || nextJobId == currentMeta.getNextJobId() ? currentMeta
+                    : currentMeta.toBuilder().setNextJobId(nextJobId).build();
             if (nextMeta != currentMeta) {
                 batch.put(meta, META_KEY, nextMeta.toByteArray());
             }
