@@ -52,6 +52,8 @@ public final class JobJson {
                 .name("submit_time").value(job.hasSubmitTime() ? Timestamps.utc(job.getSubmitTime()) : null)
                 .name("start_time").value(job.hasStartTime() ? Timestamps.utc(job.getStartTime()) : null)
                 .name("end_time").value(job.hasEndTime() ? Timestamps.utc(job.getEndTime()) : null)
+                .name("estimated_start_time").value(job.hasEstimatedStartTime()
+                        ? Timestamps.utc(job.getEstimatedStartTime()) : null)
                 .name("nodelist").value(text(JobFields.nodelist(job)))
                 .name("allocation").beginArray();
         for (NodeAllocation allocation : job.getAllocationList()) {

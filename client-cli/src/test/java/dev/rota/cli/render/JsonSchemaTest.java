@@ -54,6 +54,7 @@ class JsonSchemaTest {
                   "submit_time": "2026-11-23T04:05:06Z",
                   "start_time": "2026-11-23T04:05:09Z",
                   "end_time": null,
+                  "estimated_start_time": null,
                   "nodelist": "node-[1-2]",
                   "allocation": [
                     {
@@ -83,7 +84,7 @@ class JsonSchemaTest {
     void aPendingJobHasNullsWhereNothingHappenedYet() {
         Job job = Job.newBuilder().setId(43).setUser("bob").setState(JobState.JOB_STATE_PENDING).setReason("Priority")
                 .setSpec(JobSpec.newBuilder().setName("caf\u00e9 \"eval\"").setNodes(1).setAccount("asked-for"))
-                .setSubmitTime(at("2026-11-23T04:05:06Z")).build();
+                .setSubmitTime(at("2026-11-23T04:05:06Z")).setEstimatedStartTime(at("2026-11-23T05:00:00Z")).build();
 
         assertThat(JobJson.list(List.of(job))).isEqualTo("""
                 {
@@ -104,6 +105,7 @@ class JsonSchemaTest {
                       "submit_time": "2026-11-23T04:05:06Z",
                       "start_time": null,
                       "end_time": null,
+                      "estimated_start_time": "2026-11-23T05:00:00Z",
                       "nodelist": null,
                       "allocation": [],
                       "output_path": null,

@@ -25,18 +25,31 @@ import java.util.TreeMap;
  * <p>Its jobs are a {@link JobTable}: a persistent map that shares everything a step did not touch
  * with the snapshot before, so {@link #next} costs what the step changed, not the number of jobs.
  *
- * @param step  how many engine steps produced it (grows by one per step)
- * @param jobs  every job, by id (copied unless it is already a {@link JobTable})
- * @param nodes every known node, in natural name order
+ * @param step            how many engine steps produced it (grows by one per step)
+ * @param jobs            every job, by id (copied unless it is already a {@link JobTable})
+ * @param nodes           every known node, in natural name order
+ * @param estimatedStarts when the blocked jobs that hold a reservation will start at the latest,
+ *                        if running jobs use their whole time limits (a handful of jobs)
  */
-public record ClusterSnapshot(long step, SortedMap<JobId, Job> jobs, List<NodeView> nodes) {
+public record ClusterSnapshot(long step, SortedMap<JobId, Job> jobs, List<NodeView> nodes,
+        SortedMap<JobId, java.time.Instant> estimatedStarts) {
     public ClusterSnapshot {
         jobs = jobs instanceof JobTable table ? table : JobTable.copyOf(jobs);
         nodes = List.copyOf(nodes);
+        estimatedStarts = Collections.unmodifiableSortedMap(new TreeMap<>(estimatedStarts));
+    }
+
+    public ClusterSnapshot(long step, SortedMap<JobId, Job> jobs, List<NodeView> nodes) {
+        this(step, jobs, nodes, new TreeMap<>());
     }
 
     public static ClusterSnapshot empty() {
         return new ClusterSnapshot(0, JobTable.EMPTY, List.of());
+    }
+
+    /** The latest start a blocked job's reservation promises, if it holds one. */
+    public Optional<java.time.Instant> estimatedStart(JobId id) {
+        return Optional.ofNullable(estimatedStarts.get(id));
     }
 
     public Optional<Job> job(JobId id) {
@@ -51,8 +64,9 @@ public record ClusterSnapshot(long step, SortedMap<JobId, Job> jobs, List<NodeVi
      * The snapshot after one more step that upserted {@code upserted} (applied in order, so a later
      * value of the same job wins) and left the nodes as {@code nodes}. Costs O(upserted + jobs/1024).
      */
-    public ClusterSnapshot next(long nextStep, Collection<Job> upserted, List<NodeView> nodes) {
-        return new ClusterSnapshot(nextStep, ((JobTable) jobs).with(upserted), nodes);
+    public ClusterSnapshot next(long nextStep, Collection<Job> upserted, List<NodeView> nodes,
+            SortedMap<JobId, java.time.Instant> starts) {
+        return new ClusterSnapshot(nextStep, ((JobTable) jobs).with(upserted), nodes, starts);
     }
 
     /**

@@ -23,12 +23,9 @@ final class ClusterState {
     final TreeSet<JobId> pending = new TreeSet<>();
     /** Finished jobs still in {@link #jobs}, in the order they ended; the oldest are evicted first. */
     final java.util.ArrayDeque<JobId> finished = new java.util.ArrayDeque<>();
-    /**
-     * Pending jobs whose reason is not {@code Priority}: the only ones a cycle must revisit behind a
-     * blocked job, so a cycle costs what changed, not the length of the queue.
-     */
-    final TreeSet<JobId> pendingNotPriority = new TreeSet<>();
     final SortedMap<String, NodeEntry> nodes = new TreeMap<>(NodeNames.NATURAL);
+    /** The reservations of the last cycle, by job: when and where blocked jobs will start. */
+    final SortedMap<JobId, dev.rota.core.plan.Reservation> reservations = new TreeMap<>();
     /**
      * Failed exits held back because another node of the job was not responding when they arrived:
      * a dying node usually takes the batch script down with it (srun loses its task), and that must
@@ -124,11 +121,6 @@ final class ClusterState {
         } else {
             pending.remove(job.id());
         }
-        if (job.state() == JobState.PENDING && !job.reason().equals(PRIORITY)) {
-            pendingNotPriority.add(job.id());
-        } else {
-            pendingNotPriority.remove(job.id());
-        }
     }
 
     /**
@@ -149,6 +141,13 @@ final class ClusterState {
         for (NodeEntry n : nodes.values()) {
             views.add(n.view());
         }
-        return new ClusterSnapshot(step, jobs, views);
+        return new ClusterSnapshot(step, jobs, views, estimatedStarts());
+    }
+
+    /** The start each reserved job was promised in the last cycle. */
+    SortedMap<JobId, java.time.Instant> estimatedStarts() {
+        SortedMap<JobId, java.time.Instant> starts = new TreeMap<>();
+        reservations.forEach((id, r) -> starts.put(id, r.start()));
+        return starts;
     }
 }

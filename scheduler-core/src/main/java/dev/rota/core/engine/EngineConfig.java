@@ -14,35 +14,42 @@ import java.time.Duration;
  *                         and its jobs are requeued or failed; also the grace after a restart for
  *                         agents to report the jobs they run
  * @param requeueLimit     how many times a job is requeued after node failures before it ends NODE_FAIL
+ * @param reservations     how many blocked jobs (in priority order) get a reservation that backfill
+ *                         must not delay; jobs behind them start only where they fit now
  * @param finishedInMemory how many finished jobs the engine keeps (most recently ended first) for
  *                         queries; older ones live only in the store's history (Slurm's MinJobAge,
  *                         by count rather than time so that it stays deterministic)
  */
 public record EngineConfig(String defaultPartition, String defaultAccount, Duration killGrace, int masterPortBase,
-        int masterPortSpan, Duration nodeDownTimeout, int requeueLimit, int finishedInMemory) {
+        int masterPortSpan, Duration nodeDownTimeout, int requeueLimit, int reservations, int finishedInMemory) {
 
     public static EngineConfig defaults() {
         return new EngineConfig("main", "default", Duration.ofSeconds(10), 12000, 20000, Duration.ofSeconds(10), 3,
-                10_000);
+                8, 10_000);
+    }
+
+    public EngineConfig withReservations(int count) {
+        return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
+                nodeDownTimeout, requeueLimit, count, finishedInMemory);
     }
 
     public EngineConfig withFinishedInMemory(int count) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, count);
+                nodeDownTimeout, requeueLimit, reservations, count);
     }
 
     public EngineConfig withKillGrace(Duration grace) {
         return new EngineConfig(defaultPartition, defaultAccount, grace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, finishedInMemory);
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory);
     }
 
     public EngineConfig withNodeDownTimeout(Duration timeout) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan, timeout,
-                requeueLimit, finishedInMemory);
+                requeueLimit, reservations, finishedInMemory);
     }
 
     public EngineConfig withRequeueLimit(int limit) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, limit, finishedInMemory);
+                nodeDownTimeout, limit, reservations, finishedInMemory);
     }
 }

@@ -15,8 +15,9 @@ import dev.rota.core.node.Drain;
 import dev.rota.core.node.Gpu;
 import dev.rota.core.node.Hostlist;
 import dev.rota.core.node.NodeRecord;
-import dev.rota.core.placement.Candidate;
-import dev.rota.core.placement.FirstFitPlacer;
+import dev.rota.core.node.NodeNames;
+import dev.rota.core.plan.AvailabilityProfile;
+import dev.rota.core.plan.Reservation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.SortedMap;
 
 /**
  * The deterministic scheduler: {@link #handle} takes a batch of events and returns the state
@@ -42,10 +44,11 @@ import java.util.Set;
 public final class SchedulerEngine {
     private static final String KILL_NOW = "KILL";
     private static final String TERMINATE = "TERM";
+    /** How many future times a reservation search tries before it gives up on a job. */
+    private static final int MAX_RESERVATION_CANDIDATES = 512;
 
     private final EngineConfig config;
     private final ClusterState state = new ClusterState();
-    private final FirstFitPlacer placer = new FirstFitPlacer();
     private long steps;
 
     private SchedulerEngine(EngineConfig config) {
@@ -113,6 +116,11 @@ public final class SchedulerEngine {
             }
         }
         return effects;
+    }
+
+    /** When the blocked jobs holding reservations will start at the latest; small (the reservation depth). */
+    public SortedMap<JobId, Instant> estimatedStarts() {
+        return state.estimatedStarts();
     }
 
     /** The state after the last step, as an immutable snapshot. */
@@ -561,47 +569,149 @@ public final class SchedulerEngine {
 
     // ---- the scheduling cycle ----
 
+    /**
+     * One scheduling cycle: pending jobs in priority order (job id, for now). A job starts when its
+     * gang fits now without delaying any reservation (backfill); the first blocked jobs, up to the
+     * configured depth, get a reservation at the earliest time their gang fits, which later jobs may
+     * not delay. Time limits bound when running jobs give their GPUs back.
+     */
     private void runCycle(Instant now, Step step) {
-        JobId id = state.pending.isEmpty() ? null : state.pending.first();
-        while (id != null) {
+        AvailabilityProfile profile = availability(now);
+        CapacityNow capacity = new CapacityNow(profile);
+        state.reservations.clear();
+        boolean firstBlocked = true;
+        for (JobId id : List.copyOf(state.pending)) {
             Job job = state.jobs.get(id);
-            if (!tryStart(job, now, step)) {
-                // Strict FIFO: everything behind the first job that does not fit waits for it. Only
-                // jobs not yet marked so are touched, so a long queue costs nothing per cycle.
-                for (JobId behind : List.copyOf(state.pendingNotPriority.tailSet(id, false))) {
-                    setReason(state.jobs.get(behind), ClusterState.PRIORITY, step);
+            JobSpec spec = job.spec();
+            if (capacity.mightFit(spec.nodes(), spec.gpusPerNode())) {
+                Optional<List<String>> nodes = profile.fit(spec.nodes(), spec.gpusPerNode(), now, spec.timeLimit());
+                if (nodes.isPresent()) {
+                    start(job, nodes.get(), now, profile, step);
+                    capacity.invalidate();
+                    continue;
                 }
-                return;
             }
-            id = state.pending.higher(id);
+            String reason;
+            if (state.reservations.size() < config.reservations()) {
+                Optional<Reservation> r = earliest(job, profile);
+                if (r.isEmpty()) {
+                    // Not on the nodes that may take work now, at any time: they are down or drained.
+                    reason = "ReqNodeNotAvail";
+                } else {
+                    for (String node : r.get().nodes()) {
+                        profile.take(node, r.get().start(), r.get().start().plus(spec.timeLimit()),
+                                spec.gpusPerNode());
+                    }
+                    state.reservations.put(id, r.get());
+                    reason = firstBlocked ? "Resources" : ClusterState.PRIORITY;
+                }
+            } else {
+                reason = ClusterState.PRIORITY;
+            }
+            firstBlocked = false;
+            setReason(job, reason, step);
         }
     }
 
-    /** Starts {@code job} if its gang fits now; otherwise records why not. */
-    private boolean tryStart(Job job, Instant now, Step step) {
-        List<Candidate> candidates = new ArrayList<>();
-        int eligibleBigEnough = 0;
+    /** Free GPUs per schedulable node now and as running jobs' time limits end. */
+    private AvailabilityProfile availability(Instant now) {
+        AvailabilityProfile profile = new AvailabilityProfile(now, NodeNames.NATURAL);
         for (NodeEntry n : state.nodes.values()) {
-            if (n.schedulable()) {
-                candidates.add(new Candidate(n.record.name(), List.copyOf(n.freeGpus)));
-                if (n.record.gpus().size() >= job.spec().gpusPerNode()) {
-                    eligibleBigEnough++;
+            if (!n.schedulable()) {
+                continue;
+            }
+            profile.node(n.record.name(), n.freeGpus.size());
+            for (List<Integer> held : n.lingering.values()) {
+                // Lingering processes are being killed: assume they are gone after the grace.
+                profile.release(n.record.name(), now.plus(config.killGrace()), held.size());
+            }
+        }
+        for (NodeEntry n : state.nodes.values()) {
+            if (!n.schedulable()) {
+                continue;
+            }
+            for (JobId id : n.running) {
+                Job job = state.jobs.get(id);
+                Instant end = job.startTime().plus(job.spec().timeLimit());
+                if (job.endingAs() != null || !end.isAfter(now)) {
+                    // Being killed, or over its limit and about to be: gone after the grace.
+                    end = now.plus(config.killGrace());
+                }
+                for (NodeAllocation a : job.allocation()) {
+                    if (a.node().equals(n.record.name())) {
+                        profile.release(a.node(), end, a.gpus().size());
+                    }
                 }
             }
         }
-        Optional<List<NodeAllocation>> placement = placer.place(job.spec().nodes(), job.spec().gpusPerNode(),
-                candidates);
-        if (placement.isEmpty()) {
-            // Slurm's words: nodes down or drained vs. nodes busy.
-            setReason(job, eligibleBigEnough < job.spec().nodes() ? "ReqNodeNotAvail" : "Resources", step);
-            return false;
+        return profile;
+    }
+
+    /** The earliest reservation for a blocked job, trying each time some node gains GPUs. */
+    private Optional<Reservation> earliest(Job job, AvailabilityProfile profile) {
+        JobSpec spec = job.spec();
+        for (Instant t : profile.candidateStarts(MAX_RESERVATION_CANDIDATES)) {
+            Optional<List<String>> nodes = profile.fit(spec.nodes(), spec.gpusPerNode(), t, spec.timeLimit());
+            if (nodes.isPresent()) {
+                return Optional.of(new Reservation(job.id(), t, nodes.get()));
+            }
         }
-        Job started = job.started(placement.get(), now);
+        return Optional.empty();
+    }
+
+    /** Starts a job on {@code nodes}, taking each node's lowest free GPU indices. */
+    private void start(Job job, List<String> nodes, Instant now, AvailabilityProfile profile, Step step) {
+        int gpus = job.spec().gpusPerNode();
+        List<NodeAllocation> allocation = new ArrayList<>(nodes.size());
+        for (String node : nodes) {
+            allocation.add(new NodeAllocation(node, state.nodes.get(node).freeGpus.stream().limit(gpus).toList()));
+            profile.take(node, now, now.plus(job.spec().timeLimit()), gpus);
+        }
+        Job started = job.started(allocation, now);
         state.hold(started);
         upsert(started, step);
         step.effects.add(new Effect.LaunchJob(started, allocatedNodes(started), nodelist(started)));
         step.effects.add(timeLimitTimer(started));
-        return true;
+    }
+
+    /**
+     * How many schedulable nodes have at least g GPUs free now, so that a job that cannot fit now
+     * (most of a long queue) is passed over without looking at every node. Reservations only lower
+     * availability, so "no" here is final; "maybe" is checked exactly.
+     */
+    private static final class CapacityNow {
+        private final AvailabilityProfile profile;
+        private int[] atLeast;
+
+        CapacityNow(AvailabilityProfile profile) {
+            this.profile = profile;
+        }
+
+        boolean mightFit(int nodes, int gpusPerNode) {
+            if (atLeast == null) {
+                int max = 0;
+                List<Integer> free = new ArrayList<>();
+                for (String n : profile.nodes()) {
+                    int f = profile.minFree(n, profile.now(), profile.now().plusNanos(1));
+                    free.add(f);
+                    max = Math.max(max, f);
+                }
+                atLeast = new int[max + 2];
+                for (int f : free) {
+                    if (f >= 0) {
+                        atLeast[f]++;
+                    }
+                }
+                for (int g = atLeast.length - 2; g >= 0; g--) {
+                    atLeast[g] += atLeast[g + 1];
+                }
+            }
+            return gpusPerNode < atLeast.length && atLeast[gpusPerNode] >= nodes;
+        }
+
+        void invalidate() {
+            atLeast = null;
+        }
     }
 
     private void setReason(Job job, String reason, Step step) {

@@ -436,6 +436,73 @@ class SchedulerEngineTest {
     }
 
     @Nested
+    class Backfilling {
+        private EngineHarness h;
+        private JobId wide;
+
+        /**
+         * Two 8-GPU nodes: node-1 busy for 60 min, node-2 half busy for 30 min; a 2-node job waits
+         * for both, so it is promised T0+60 min.
+         */
+        private void blockedWideJob(EngineConfig config) {
+            h = new EngineHarness(SchedulerEngine.fresh(config));
+            h.register("node-1", 8);
+            h.register("node-2", 8);
+            h.submit(spec().gpusPerNode(8).limit(Duration.ofMinutes(60)).build());
+            h.submit(spec().gpusPerNode(4).limit(Duration.ofMinutes(30)).build());
+            wide = h.submit(spec().nodes(2).gpusPerNode(8).limit(Duration.ofMinutes(60)).build());
+        }
+
+        @Test
+        void a_blocked_job_is_promised_the_earliest_time_its_gang_fits() {
+            blockedWideJob(EngineConfig.defaults());
+            assertThat(h.job(wide).reason()).isEqualTo("Resources");
+            assertThat(h.engine.snapshot().estimatedStart(wide)).hasValue(EngineHarness.T0.plus(Duration.ofMinutes(60)));
+        }
+
+        @Test
+        void a_short_job_starts_in_the_hole_before_the_reservation() {
+            blockedWideJob(EngineConfig.defaults());
+            JobId shortJob = h.submit(spec().gpusPerNode(4).limit(Duration.ofMinutes(20)).build());
+            assertThat(h.job(shortJob).state()).isEqualTo(JobState.RUNNING);
+            assertThat(h.job(shortJob).allocation()).extracting(NodeAllocation::node).containsExactly("node-2");
+            assertThat(h.engine.snapshot().estimatedStart(wide)).as("not delayed")
+                    .hasValue(EngineHarness.T0.plus(Duration.ofMinutes(60)));
+        }
+
+        @Test
+        void a_long_job_that_would_delay_the_reservation_waits() {
+            blockedWideJob(EngineConfig.defaults());
+            JobId longJob = h.submit(spec().gpusPerNode(4).limit(Duration.ofMinutes(120)).build());
+            assertThat(h.job(longJob).state()).isEqualTo(JobState.PENDING);
+            assertThat(h.job(longJob).reason()).isEqualTo("Priority");
+            assertThat(h.engine.snapshot().estimatedStart(longJob)).as("promised after the wide job")
+                    .hasValue(EngineHarness.T0.plus(Duration.ofMinutes(120)));
+        }
+
+        @Test
+        void without_reservations_nothing_protects_the_blocked_job() {
+            blockedWideJob(EngineConfig.defaults().withReservations(0));
+            JobId longJob = h.submit(spec().gpusPerNode(4).limit(Duration.ofMinutes(120)).build());
+            assertThat(h.job(longJob).state()).isEqualTo(JobState.RUNNING);
+            assertThat(h.job(wide).reason()).isEqualTo("Priority");
+        }
+
+        @Test
+        void the_reserved_job_starts_when_its_nodes_free_up() {
+            blockedWideJob(EngineConfig.defaults());
+            h.submit(spec().gpusPerNode(4).limit(Duration.ofMinutes(20)).build());
+            for (Job j : h.engine.snapshot().jobs().values()) {
+                if (j.isRunning()) {
+                    h.ended(j.id(), 0);
+                }
+            }
+            assertThat(h.job(wide).state()).isEqualTo(JobState.RUNNING);
+            assertThat(h.engine.snapshot().estimatedStarts()).isEmpty();
+        }
+    }
+
+    @Nested
     class Forgetting {
         @Test
         void only_the_most_recently_finished_jobs_stay_in_memory() {

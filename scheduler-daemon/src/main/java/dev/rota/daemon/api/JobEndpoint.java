@@ -99,7 +99,8 @@ public final class JobEndpoint extends JobServiceGrpc.JobServiceImplBase {
                     .asRuntimeException());
             return;
         }
-        observer.onNext(GetJobResponse.newBuilder().setJob(ApiMapping.job(job.get())).build());
+        observer.onNext(GetJobResponse.newBuilder().setJob(withEstimate(ApiMapping.job(job.get()), loop.snapshot()))
+                .build());
         observer.onCompleted();
     }
 
@@ -159,9 +160,16 @@ public final class JobEndpoint extends JobServiceGrpc.JobServiceImplBase {
             if (!request.getUser().isEmpty() && !request.getUser().equals(j.spec().user())) {
                 continue;
             }
-            b.addJobs(ApiMapping.job(j));
+            b.addJobs(withEstimate(ApiMapping.job(j), snapshot));
         }
         observer.onNext(b.build());
         observer.onCompleted();
+    }
+
+    /** Adds the backfill plan's start estimate, for a pending job that holds a reservation. */
+    private static dev.rota.api.v1.Job withEstimate(dev.rota.api.v1.Job job, ClusterSnapshot snapshot) {
+        var start = snapshot.estimatedStart(JobId.of(job.getId()));
+        return start.isEmpty() ? job : job.toBuilder().setEstimatedStartTime(com.google.protobuf.Timestamp
+                .newBuilder().setSeconds(start.get().getEpochSecond()).setNanos(start.get().getNano())).build();
     }
 }

@@ -231,7 +231,8 @@ public final class EngineLoop implements AutoCloseable {
                 }
             }
         }
-        return incremental ? previous.next(previous.step() + 1, jobs, previous.nodes()) : engine.snapshot();
+        return incremental ? previous.next(previous.step() + 1, jobs, previous.nodes(),
+                engine.estimatedStarts()) : engine.snapshot();
     }
 
     private void stop(String why) {
