@@ -34,6 +34,10 @@ final class QueueCommand implements Callable<Integer> {
                     + "Asking for a finished state includes finished jobs.")
     private List<JobState> states = new ArrayList<>();
 
+    @Option(names = "--start", description = "Pending jobs with their estimated start (START_TIME), like "
+            + "squeue --start: the latest start their backfill reservation promises, or N/A.")
+    private boolean start;
+
     @Option(names = "--json", description = "Print {\"jobs\": [...]} (see docs/cli-json.md).")
     private boolean json;
 
@@ -47,7 +51,12 @@ final class QueueCommand implements Callable<Integer> {
             request.setUser(user);
         }
         List<Job> jobs = rota.daemon().jobs(request.build());
-        rota.out().print(json ? JobJson.list(jobs) : JobTable.render(jobs, rota.clock().instant()));
+        if (start) {
+            jobs = jobs.stream().filter(j -> j.getState() == JobState.JOB_STATE_PENDING).toList();
+        }
+        rota.out().print(json ? JobJson.list(jobs)
+                : start ? JobTable.renderStarts(jobs, rota.clock().getZone())
+                : JobTable.render(jobs, rota.clock().instant()));
         return 0;
     }
 

@@ -57,6 +57,21 @@ class QueueCommandTest {
     }
 
     @Test
+    void startListsPendingJobsWithTheirEstimatedStart() {
+        rotad.with(Examples.pendingEvaluation().toBuilder().setId(13)
+                .setEstimatedStartTime(com.google.protobuf.Timestamp.newBuilder()
+                        .setSeconds(java.time.Instant.parse("2026-11-23T14:30:00Z").getEpochSecond())).build());
+        var result = rotad.rota("queue", "--start");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).isEqualTo("""
+                JOBID  PARTITION  NAME  USER  ST  START_TIME            NODES  NODELIST(REASON)
+                   12  gpu        eval  bob   PD  N/A                       1  (Resources)
+                   13  gpu        eval  bob   PD  2026-11-23T14:30:00Z      1  (Resources)
+                """);
+    }
+
+    @Test
     void anUnknownStateIsAUsageError() {
         var result = rotad.rota("queue", "-t", "SLEEPING");
 

@@ -29,6 +29,20 @@ public final class JobTable {
         return table.render();
     }
 
+    /** squeue --start: pending jobs with START_TIME, the estimate of their reservation or N/A. */
+    public static String renderStarts(List<Job> jobs, java.time.ZoneId zone) {
+        Table table = new Table(Column.right("JOBID"), Column.left("PARTITION"), Column.left("NAME"),
+                Column.left("USER"), Column.left("ST"), Column.left("START_TIME"), Column.right("NODES"),
+                Column.left("NODELIST(REASON)"));
+        for (Job job : jobs) {
+            table.row(Long.toUnsignedString(job.getId()), JobFields.partition(job), job.getSpec().getName(),
+                    job.getUser(), SlurmStates.code(job.getState()),
+                    job.hasEstimatedStartTime() ? Timestamps.local(job.getEstimatedStartTime(), zone) : "N/A",
+                    Integer.toUnsignedString(job.getSpec().getNodes()), nodelistOrReason(job));
+        }
+        return table.render();
+    }
+
     /** squeue's %R: the reason in parentheses while pending (Slurm's "None" if there is none). */
     static String nodelistOrReason(Job job) {
         String nodelist = JobFields.nodelist(job);
