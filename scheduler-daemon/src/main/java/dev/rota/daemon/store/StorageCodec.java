@@ -54,7 +54,7 @@ public final class StorageCodec {
         JobSpec spec = new JobSpec(s.getName(), s.getUser(), s.getAccount(), s.getPartition(), s.getNodes(),
                 s.getNtasksPerNode(), s.getGpusPerNode(), Duration.ofSeconds(s.getTimeLimitSeconds()), s.getScript(),
                 s.getScriptArgsList(), s.getWorkingDir(), s.getOutputPattern(), s.getErrorPattern(),
-                new TreeMap<>(s.getEnvironmentMap()), !s.getNoRequeue());
+                s.getEnvironmentMap(), !s.getNoRequeue());
         List<NodeAllocation> allocation = new ArrayList<>();
         for (StoredNodeAllocation a : j.getAllocationList()) {
             allocation.add(new NodeAllocation(a.getNode(), a.getGpuIndicesList()));
