@@ -1,6 +1,7 @@
 package dev.rota.agent;
 
 import dev.rota.agent.gpu.GpuInventory;
+import dev.rota.agent.health.HealthSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,9 +18,10 @@ import java.util.Objects;
  * @param gpus            where this node's GPUs come from
  * @param heartbeat       interval between heartbeats
  * @param killJobsOnClose whether {@link NodeAgent#close()} kills the jobs it runs; see there
+ * @param health          how the agent watches its health (docs/health.md)
  */
 public record AgentConfig(String nodeName, String daemonTarget, String listenHost, int listenPort, Path spoolDir,
-        GpuInventory gpus, Duration heartbeat, boolean killJobsOnClose) {
+        GpuInventory gpus, Duration heartbeat, boolean killJobsOnClose, HealthSettings health) {
 
     public static final String DEFAULT_LISTEN_HOST = "127.0.0.1";
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
@@ -39,26 +41,35 @@ public record AgentConfig(String nodeName, String daemonTarget, String listenHos
         if (heartbeat.isNegative() || heartbeat.isZero()) {
             throw new IllegalArgumentException("heartbeat must be positive, was " + heartbeat);
         }
+        Objects.requireNonNull(health, "health");
     }
 
     /**
-     * Defaults: StepService on 127.0.0.1, ephemeral port; heartbeat every 5 s; jobs killed on close.
+     * Defaults: StepService on 127.0.0.1, ephemeral port; heartbeat every 5 s; jobs killed on close;
+     * {@link HealthSettings#defaults() default} health watching.
      */
     public static AgentConfig of(String nodeName, String daemonTarget, Path spoolDir, GpuInventory gpus) {
         return new AgentConfig(nodeName, daemonTarget, DEFAULT_LISTEN_HOST, 0, spoolDir, gpus, DEFAULT_HEARTBEAT,
-                true);
+                true, HealthSettings.defaults());
     }
 
     public AgentConfig withListen(String host, int port) {
-        return new AgentConfig(nodeName, daemonTarget, host, port, spoolDir, gpus, heartbeat, killJobsOnClose);
+        return new AgentConfig(nodeName, daemonTarget, host, port, spoolDir, gpus, heartbeat, killJobsOnClose,
+                health);
     }
 
     public AgentConfig withHeartbeat(Duration interval) {
         return new AgentConfig(nodeName, daemonTarget, listenHost, listenPort, spoolDir, gpus, interval,
-                killJobsOnClose);
+                killJobsOnClose, health);
     }
 
     public AgentConfig withKillJobsOnClose(boolean kill) {
-        return new AgentConfig(nodeName, daemonTarget, listenHost, listenPort, spoolDir, gpus, heartbeat, kill);
+        return new AgentConfig(nodeName, daemonTarget, listenHost, listenPort, spoolDir, gpus, heartbeat, kill,
+                health);
+    }
+
+    public AgentConfig withHealth(HealthSettings settings) {
+        return new AgentConfig(nodeName, daemonTarget, listenHost, listenPort, spoolDir, gpus, heartbeat,
+                killJobsOnClose, settings);
     }
 }

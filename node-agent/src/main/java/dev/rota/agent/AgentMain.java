@@ -2,12 +2,21 @@ package dev.rota.agent;
 
 import dev.rota.agent.gpu.GpuInventories;
 import dev.rota.agent.gpu.GpuInventory;
+import dev.rota.agent.health.DmesgKernelLog;
+import dev.rota.agent.health.HealthCheckProgram;
+import dev.rota.agent.health.HealthMonitor;
+import dev.rota.agent.health.HealthPolicy;
+import dev.rota.agent.health.HealthSettings;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -79,6 +88,33 @@ public final class AgentMain implements Callable<Integer> {
             description = "Seconds between heartbeats (default: ${DEFAULT-VALUE}).")
     double heartbeatSeconds;
 
+    @Option(names = "--health-interval", paramLabel = "SECONDS",
+            defaultValue = "" + HealthMonitor.DEFAULT_INTERVAL_SECONDS,
+            description = "Seconds between GPU health polls (nvidia-smi and kernel-log XIDs) (default: ${DEFAULT-VALUE}).")
+    double healthIntervalSeconds;
+
+    @Option(names = "--fatal-xids", paramLabel = "N,...", split = ",", defaultValue = "48,62,63,64,74,79,94,95",
+            description = "XIDs that drain the node; other XIDs are warnings (default: ${DEFAULT-VALUE}).")
+    Set<Integer> fatalXids;
+
+    @Option(names = "--gpu-temperature-warning", paramLabel = "CELSIUS", defaultValue = "85",
+            description = "Report a GPU hotter than this; never drains (default: ${DEFAULT-VALUE}).")
+    double maxTemperatureC;
+
+    @Option(names = "--health-check-program", paramLabel = "PATH",
+            description = "Admin health check run every --health-check-interval; a non-zero exit or a timeout "
+                    + "drains the node with its first output line as the reason.")
+    Path healthCheckProgram;
+
+    @Option(names = "--health-check-interval", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Seconds between health check runs (default: ${DEFAULT-VALUE}).")
+    double healthCheckIntervalSeconds;
+
+    @Option(names = "--health-check-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Seconds a health check run may take before it is killed and the node drained "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double healthCheckTimeoutSeconds;
+
     @Option(names = "--keep-jobs-on-exit",
             description = "Leave running jobs alone when the agent stops (default: kill them).")
     boolean keepJobs;
@@ -128,7 +164,42 @@ public final class AgentMain implements Callable<Integer> {
                 fakeGpus == null ? OptionalInt.empty() : OptionalInt.of(fakeGpus), gpuModel,
                 env.get("PATH"));
         return new AgentConfig(node, daemon.toString(), listen.host(), listen.port(), spool, gpus,
-                Duration.ofMillis(Math.round(heartbeatSeconds * 1000)), !keepJobs);
+                Duration.ofMillis(Math.round(heartbeatSeconds * 1000)), !keepJobs, health());
+    }
+
+    private HealthSettings health() {
+        Duration interval = seconds("--health-interval", healthIntervalSeconds);
+        for (int xid : fatalXids) {
+            if (xid <= 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--fatal-xids must be positive, was " + xid);
+            }
+        }
+        if (!(maxTemperatureC > 0) || maxTemperatureC > 200) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--gpu-temperature-warning must be between 0 and 200, was " + maxTemperatureC);
+        }
+        Optional<HealthCheckProgram> check = Optional.empty();
+        if (healthCheckProgram != null) {
+            Path program = healthCheckProgram.toAbsolutePath();
+            if (!Files.isRegularFile(program) || !Files.isExecutable(program)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--health-check-program " + healthCheckProgram + " is not an executable file");
+            }
+            check = Optional.of(new HealthCheckProgram(program,
+                    seconds("--health-check-interval", healthCheckIntervalSeconds),
+                    seconds("--health-check-timeout", healthCheckTimeoutSeconds)));
+        }
+        HealthPolicy policy = HealthPolicy.defaults().withFatalXids(new TreeSet<>(fatalXids))
+                .withMaxTemperatureC(maxTemperatureC);
+        return new HealthSettings(interval, policy, Optional.of(DmesgKernelLog.onPath(env.get("PATH"))), check);
+    }
+
+    private Duration seconds(String option, double value) {
+        if (!(value > 0) || value > 86400) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    option + " must be between 0 and 86400 seconds, was " + value);
+        }
+        return Duration.ofMillis(Math.max(1, Math.round(value * 1000)));
     }
 
     @Override

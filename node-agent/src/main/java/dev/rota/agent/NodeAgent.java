@@ -2,6 +2,13 @@ package dev.rota.agent;
 
 import dev.rota.agent.exec.JobSupervisor;
 import dev.rota.agent.gpu.Gpu;
+import dev.rota.agent.gpu.GpuInventories;
+import dev.rota.agent.gpu.NvidiaSmiInventory;
+import dev.rota.agent.health.GpuHealthSource;
+import dev.rota.agent.health.HealthMonitor;
+import dev.rota.agent.health.HealthReport;
+import dev.rota.agent.health.KernelLog;
+import dev.rota.agent.health.NvidiaSmiHealth;
 import dev.rota.agent.link.DaemonLink;
 import dev.rota.agent.step.StepServer;
 import io.grpc.Grpc;
@@ -21,8 +28,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
- * One running node agent: the StepService srun talks to, the job supervisor, and the link to rotad.
- * Holds no static state, so a process may run several (rotad's standalone mode does).
+ * One running node agent: the StepService srun talks to, the job supervisor, the health monitor, and
+ * the link to rotad. Holds no static state, so a process may run several (rotad's standalone mode
+ * does).
+ *
+ * <p>Health (docs/health.md): with GPUs from nvidia-smi, the agent polls them and the kernel log's
+ * XIDs; with fake GPUs it watches only the admin's health check program, if one is configured. Every
+ * Register and Heartbeat carries the latest report, and a change of verdict sends a heartbeat at once.
  *
  * <p>{@link #close()} stops the link and the StepService; with
  * {@link AgentConfig#killJobsOnClose()} (the default) it also kills every job it runs. That default
@@ -47,10 +59,11 @@ public final class NodeAgent implements AutoCloseable {
     private final StepServer steps;
     private final Server server;
     private final DaemonLink link;
+    private final HealthMonitor health;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private NodeAgent(AgentConfig config, List<Gpu> gpus, String address, JobSupervisor supervisor, StepServer steps,
-            Server server, DaemonLink link) {
+            Server server, DaemonLink link, HealthMonitor health) {
         this.config = config;
         this.gpus = gpus;
         this.address = address;
@@ -58,6 +71,7 @@ public final class NodeAgent implements AutoCloseable {
         this.steps = steps;
         this.server = server;
         this.link = link;
+        this.health = health;
     }
 
     /**
@@ -70,6 +84,8 @@ public final class NodeAgent implements AutoCloseable {
     public static NodeAgent start(AgentConfig config) {
         Objects.requireNonNull(config, "config");
         List<Gpu> gpus = config.gpus().discover();
+        HealthMonitor health = HealthMonitor.start(config.nodeName(), healthSources(config, gpus),
+                config.health().policy(), config.health().interval());
         JobSupervisor supervisor = new JobSupervisor(config.nodeName(), config.spoolDir());
         StepServer steps = new StepServer(supervisor);
         Server server;
@@ -79,6 +95,7 @@ public final class NodeAgent implements AutoCloseable {
                     .build()
                     .start();
         } catch (IOException e) {
+            health.close();
             steps.close();
             supervisor.closeLeavingJobs();
             throw new UncheckedIOException("cannot listen on " + config.listenHost() + ":" + config.listenPort()
@@ -92,10 +109,22 @@ public final class NodeAgent implements AutoCloseable {
                         .build(),
                 config.daemonTarget(),
                 new DaemonLink.Identity(config.nodeName(), address, gpus.stream().map(Gpu::toProto).toList(), VERSION),
-                supervisor, config.heartbeat());
+                supervisor, config.heartbeat(), () -> health.current().toProto());
+        health.addListener(report -> link.healthChanged());
         LOG.info(config.nodeName() + ": steps on " + address + ", " + gpus.size() + " GPUs ("
                 + config.gpus().describe() + "), rotad at " + config.daemonTarget());
-        return new NodeAgent(config, gpus, address, supervisor, steps, server, link);
+        return new NodeAgent(config, gpus, address, supervisor, steps, server, link, health);
+    }
+
+    /** GPU readings and XIDs for GPUs from nvidia-smi (the same binary); the check program in any case. */
+    private static HealthMonitor.Sources healthSources(AgentConfig config, List<Gpu> gpus) {
+        Optional<GpuHealthSource> readings = Optional.empty();
+        Optional<KernelLog> kernelLog = Optional.empty();
+        if (config.gpus() instanceof NvidiaSmiInventory smi) {
+            readings = Optional.of(new NvidiaSmiHealth(smi.executable(), GpuInventories.NVIDIA_SMI_TIMEOUT));
+            kernelLog = config.health().kernelLog();
+        }
+        return new HealthMonitor.Sources(gpus, readings, kernelLog, config.health().check());
     }
 
     public String nodeName() {
@@ -112,6 +141,11 @@ public final class NodeAgent implements AutoCloseable {
         return gpus;
     }
 
+    /** The latest health report. */
+    public HealthReport health() {
+        return health.current();
+    }
+
     /** Whether the daemon has answered the current Connect stream. */
     public boolean connected() {
         return link.isConnected();
@@ -123,6 +157,7 @@ public final class NodeAgent implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        health.close();
         link.close();
         server.shutdown();
         if (config.killJobsOnClose()) {

@@ -91,6 +91,11 @@ public final class NvidiaSmiInventory implements GpuInventory {
         return "nvidia-smi";
     }
 
+    /** The {@code nvidia-smi} this inventory runs; health polling runs the same one. */
+    public Path executable() {
+        return executable;
+    }
+
     /**
      * Parses the output of {@link #QUERY}: one GPU per line, {@code index, uuid, name, memory MiB,
      * pci bus id}. Lines without a numeric index are skipped; the result is ordered by index with

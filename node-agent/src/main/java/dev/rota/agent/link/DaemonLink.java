@@ -7,6 +7,7 @@ import dev.rota.agent.v1.AllocationEnded;
 import dev.rota.agent.v1.DaemonMessage;
 import dev.rota.agent.v1.GpuInfo;
 import dev.rota.agent.v1.Heartbeat;
+import dev.rota.agent.v1.NodeHealth;
 import dev.rota.agent.v1.Register;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -19,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,7 +29,8 @@ import java.util.logging.Logger;
  *
  * <p>Each stream starts with {@link Register} (node name, step address, GPUs, and the supervisor's
  * running and ended allocations, so a restarted daemon or stream catches up), then a
- * {@link Heartbeat} every {@code heartbeat}. {@code LaunchJob} and {@code KillJob} from the daemon go
+ * {@link Heartbeat} every {@code heartbeat}; both carry the node's latest health when a health
+ * supplier is given, and {@link #healthChanged()} sends an extra heartbeat at once. {@code LaunchJob} and {@code KillJob} from the daemon go
  * to the {@link JobSupervisor}; its {@link AllocationEnded} reports go out on the stream when one is
  * open (and are repeated in the next Register until released anyway). When the stream fails or the
  * daemon ends it, the link reconnects after {@value #INITIAL_BACKOFF_MS} ms, doubling up to
@@ -70,6 +73,7 @@ public final class DaemonLink implements AutoCloseable {
     private final JobSupervisor supervisor;
     private final ScheduledExecutorService loop;
     private final Backoff backoff;
+    private final Supplier<NodeHealth> health;
 
     // Confined to the link thread.
     private StreamObserver<AgentMessage> stream;
@@ -80,7 +84,8 @@ public final class DaemonLink implements AutoCloseable {
     private volatile boolean closed;
 
     private DaemonLink(ManagedChannel channel, String daemon, Identity identity, JobSupervisor supervisor,
-            Duration heartbeat) {
+            Duration heartbeat, Supplier<NodeHealth> health) {
+        this.health = Objects.requireNonNull(health, "health");
         this.channel = Objects.requireNonNull(channel, "channel");
         this.daemon = Objects.requireNonNull(daemon, "daemon");
         this.identity = Objects.requireNonNull(identity, "identity");
@@ -108,7 +113,17 @@ public final class DaemonLink implements AutoCloseable {
      */
     public static DaemonLink start(ManagedChannel channel, String daemon, Identity identity, JobSupervisor supervisor,
             Duration heartbeat) {
-        DaemonLink link = new DaemonLink(channel, daemon, identity, supervisor, heartbeat);
+        return start(channel, daemon, identity, supervisor, heartbeat, () -> null);
+    }
+
+    /**
+     * {@link #start(ManagedChannel, String, Identity, JobSupervisor, Duration)} with the node's health
+     * in every Register and Heartbeat: {@code health} is asked on the link thread for each message,
+     * must not block, and may answer null for "no report".
+     */
+    public static DaemonLink start(ManagedChannel channel, String daemon, Identity identity, JobSupervisor supervisor,
+            Duration heartbeat, Supplier<NodeHealth> health) {
+        DaemonLink link = new DaemonLink(channel, daemon, identity, supervisor, heartbeat, health);
         supervisor.addListener(link::reportEnded);
         link.run(link::connect);
         return link;
@@ -122,6 +137,11 @@ public final class DaemonLink implements AutoCloseable {
     /** Sends {@code ended} on the stream if one is open; otherwise the next Register carries it. Any thread. */
     public void reportEnded(AllocationEnded ended) {
         run(() -> send(AgentMessage.newBuilder().setAllocationEnded(ended).build()));
+    }
+
+    /** The node's health changed: send a heartbeat with it now rather than at the next beat. Any thread. */
+    public void healthChanged() {
+        run(this::heartbeat);
     }
 
     /** Ends the stream politely and shuts the channel down. Idempotent; blocks for at most a few seconds. */
@@ -192,15 +212,19 @@ public final class DaemonLink implements AutoCloseable {
     }
 
     private Register register() {
-        return Register.newBuilder()
+        Register.Builder r = Register.newBuilder()
                 .setNodeName(identity.nodeName())
                 .setAddress(identity.address())
                 .addAllGpus(identity.gpus())
                 .addAllRunning(supervisor.running())
                 .addAllEnded(supervisor.ended())
                 .addAllReleased(supervisor.released())
-                .setAgentVersion(identity.agentVersion())
-                .build();
+                .setAgentVersion(identity.agentVersion());
+        NodeHealth h = health.get();
+        if (h != null) {
+            r.setHealth(h);
+        }
+        return r.build();
     }
 
     private void answered(int gen) {
@@ -241,9 +265,12 @@ public final class DaemonLink implements AutoCloseable {
     private void heartbeat() {
         try {
             if (stream != null) {
-                send(AgentMessage.newBuilder()
-                        .setHeartbeat(Heartbeat.newBuilder().addAllRunning(supervisor.running()))
-                        .build());
+                Heartbeat.Builder beat = Heartbeat.newBuilder().addAllRunning(supervisor.running());
+                NodeHealth h = health.get();
+                if (h != null) {
+                    beat.setHealth(h);
+                }
+                send(AgentMessage.newBuilder().setHeartbeat(beat).build());
             }
         } catch (RuntimeException e) {
             // A periodic task that throws is never run again: log and keep beating.
