@@ -5,9 +5,11 @@ import dev.rota.agent.v1.AllocationEnded;
 import dev.rota.agent.v1.AllocationRef;
 import dev.rota.agent.v1.DaemonMessage;
 import dev.rota.agent.v1.GpuInfo;
+import dev.rota.agent.v1.NodeHealth;
 import dev.rota.agent.v1.Register;
 import dev.rota.agent.v1.Registered;
 import dev.rota.core.engine.Event;
+import dev.rota.core.engine.Outcome;
 import dev.rota.core.job.JobId;
 import dev.rota.core.node.Gpu;
 import dev.rota.daemon.loop.EngineLoop;
@@ -20,16 +22,30 @@ import java.util.logging.Logger;
 /**
  * One agent's {@code Connect} stream. Inbound messages become engine events; outbound sends are
  * serialised here because a {@link StreamObserver} is not thread-safe.
+ *
+ * <p>Health (docs/health.md): when a Register or Heartbeat reports the node unhealthy with a drain
+ * reason this stream has not acted on yet, the session asks the engine to drain the node
+ * ({@code NodeDrainRequested}, by {@value #HEALTH_DRAINER}), unless the node is already drained for
+ * exactly that reason. The drain stays until an admin resumes the node; a reason already acted on is
+ * not repeated, so a resume sticks until the agent reports a different fault, a fault again after
+ * being healthy, or reconnects. Warnings are logged once per change.
  */
 final class AgentSession implements StreamObserver<AgentMessage> {
     private static final Logger LOG = Logger.getLogger(AgentSession.class.getName());
     private static final String NODE_NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
+    /** Who health drains are recorded as by (shown as the drain's author in {@code rota nodes}). */
+    static final String HEALTH_DRAINER = "rota-agent health";
 
     private final StreamObserver<DaemonMessage> outbound;
     private final EngineLoop loop;
     private final AgentSessions sessions;
     private String node;
     private boolean closed;
+    // Inbound messages of one stream arrive one at a time (gRPC serialises a call's onNext), so the
+    // health memory needs no lock.
+    /** The drain reason last acted on; null while the agent reports healthy. */
+    private String healthDrainReason;
+    private List<String> healthWarnings = List.of();
     /** When the agent was last heard from ({@link System#nanoTime()}), for the silence watchdog. */
     private volatile long lastHeardNanos = System.nanoTime();
 
@@ -52,6 +68,9 @@ final class AgentSession implements StreamObserver<AgentMessage> {
                 List<Event.RunningAllocation> running = running(message.getHeartbeat().getRunningList());
                 String n = node;
                 loop.submit(at -> new Event.NodeHeartbeat(at, n, running));
+                if (message.getHeartbeat().hasHealth()) {
+                    health(message.getHeartbeat().getHealth());
+                }
             }
             case ALLOCATION_ENDED -> {
                 if (node == null) {
@@ -95,6 +114,49 @@ final class AgentSession implements StreamObserver<AgentMessage> {
         List<Event.RunningAllocation> released = running(r.getReleasedList());
         loop.submit(at -> new Event.NodeRegistered(at, n, address, gpus, running, ended, released));
         LOG.info(() -> "node " + n + " registered from " + address + " with " + gpus.size() + " GPUs");
+        if (r.hasHealth()) {
+            // After NodeRegistered in the inbox: a drain of a node the engine does not know yet is refused.
+            health(r.getHealth());
+        }
+    }
+
+    /** Acts on the agent's health report: drains on a new fault reason, logs changed warnings. */
+    private void health(NodeHealth h) {
+        String n = node;
+        if (!h.getWarningsList().equals(healthWarnings)) {
+            healthWarnings = List.copyOf(h.getWarningsList());
+            if (healthWarnings.isEmpty()) {
+                LOG.info(() -> "node " + n + ": no health warnings");
+            } else {
+                LOG.info(() -> "node " + n + ": health warnings: " + String.join("; ", h.getWarningsList()));
+            }
+        }
+        if (h.getHealthy()) {
+            if (healthDrainReason != null) {
+                LOG.info(() -> "node " + n + " reports healthy again; a health drain stays until rota resume");
+                healthDrainReason = null;
+            }
+            return;
+        }
+        String reason = h.getDrainReason().isBlank() ? "unhealthy (the agent gave no reason)" : h.getDrainReason();
+        if (reason.equals(healthDrainReason)) {
+            return;
+        }
+        healthDrainReason = reason;
+        boolean alreadyDrained = loop.snapshot().node(n)
+                .flatMap(v -> v.record().drain())
+                .map(d -> d.reason().equals(reason))
+                .orElse(false);
+        if (alreadyDrained) {
+            return;
+        }
+        LOG.warning(() -> "node " + n + " is unhealthy: " + String.join("; ", h.getFaultsList().isEmpty()
+                ? List.of(reason) : h.getFaultsList()) + "; draining it");
+        loop.submit(at -> new Event.NodeDrainRequested(at, n, reason, HEALTH_DRAINER)).whenComplete((outcome, e) -> {
+            if (e != null || outcome instanceof Outcome.Rejected) {
+                LOG.warning(() -> "node " + n + ": health drain not recorded: " + (e != null ? e.getMessage() : outcome));
+            }
+        });
     }
 
     private static List<Event.RunningAllocation> running(List<AllocationRef> refs) {
