@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,7 +26,12 @@ class SlurmTimeTest {
                 Arguments.of("days, hours, minutes, seconds", "1-02:03:04",
                         Duration.ofDays(1).plusHours(2).plusMinutes(3).plusSeconds(4)),
                 Arguments.of("zero days", "0-01", Duration.ofHours(1)),
-                Arguments.of("leading zeros", "007", Duration.ofMinutes(7)));
+                Arguments.of("leading zeros", "007", Duration.ofMinutes(7)),
+                Arguments.of("hours far beyond a day", "960:00:00", Duration.ofHours(960)),
+                Arguments.of("sixty minutes written out", "00:60:00", Duration.ofHours(1)),
+                Arguments.of("seconds of 60, as Slurm takes them", "1:60", Duration.ofMinutes(2)),
+                Arguments.of("minutes of 75", "1:75:00", Duration.ofMinutes(135)),
+                Arguments.of("hours of 24 after days", "1-24", Duration.ofDays(2)));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -48,11 +54,9 @@ class SlurmTimeTest {
                 Arguments.of("plus sign", "+10", "invalid time '+10' (use"),
                 Arguments.of("blank inside", "1: 30", "invalid time '1: 30' (use"),
                 Arguments.of("two dashes", "1-2-3", "invalid time '1-2-3' (use"),
-                Arguments.of("seconds of 60", "1:60", "invalid time '1:60': seconds must be below 60"),
-                Arguments.of("minutes of 75", "1:75:00", "invalid time '1:75:00': minutes must be below 60"),
-                Arguments.of("hours of 24 after days", "1-24", "invalid time '1-24': hours must be below 24"),
-                Arguments.of("zero", "0", "invalid time '0': a time limit of zero means no limit"),
-                Arguments.of("zero with days", "0-0:0:0", "invalid time '0-0:0:0': a time limit of zero"),
+                Arguments.of("zero, Slurm's no limit", "0", "invalid time '0': jobs without a time limit are not supported"),
+                Arguments.of("zero with days", "0-0:0:0", "invalid time '0-0:0:0': jobs without a time limit"),
+                Arguments.of("minus one, Slurm's no limit", "-1", "invalid time '-1': jobs without a time limit"),
                 Arguments.of("unlimited", "UNLIMITED",
                         "invalid time 'UNLIMITED': jobs without a time limit are not supported yet"),
                 Arguments.of("infinite, lower case", "infinite",
@@ -67,6 +71,34 @@ class SlurmTimeTest {
         assertThatThrownBy(() -> SlurmTime.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(messageStart);
+    }
+
+    static Stream<Arguments> limits() {
+        return Stream.of(
+                Arguments.of("a limit", "10:00", Optional.of(Duration.ofMinutes(10))),
+                Arguments.of("UNLIMITED", "UNLIMITED", Optional.empty()),
+                Arguments.of("INFINITE, lower case", "infinite", Optional.empty()),
+                Arguments.of("minus one", "-1", Optional.empty()),
+                Arguments.of("zero", "0", Optional.empty()),
+                Arguments.of("zero days and hours", "0-0", Optional.empty()));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("limits")
+    void readsNoLimitAsEmpty(String name, String text, Optional<Duration> expected) {
+        assertThat(SlurmTime.parseLimit(text, "--time value")).isEqualTo(expected);
+    }
+
+    /** The invalid times that are malformed, not merely unlimited. */
+    static Stream<Arguments> malformedTimes() {
+        return invalidTimes().filter(a -> !((String) a.get()[2]).contains("without a time limit"));
+    }
+
+    @ParameterizedTest(name = "{0}: \"{1}\"")
+    @MethodSource("malformedTimes")
+    void namesTheOptionWhenAskedTo(String name, String text, String messageStart) {
+        assertThatThrownBy(() -> SlurmTime.parseLimit(text, "--time value"))
+                .hasMessageStartingWith(messageStart.replaceFirst("^invalid time", "invalid --time value"));
     }
 
     static Stream<Arguments> elapsedTimes() {
