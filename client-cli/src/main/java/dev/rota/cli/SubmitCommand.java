@@ -3,8 +3,15 @@ package dev.rota.cli;
 import com.google.protobuf.Duration;
 import dev.rota.api.v1.JobSpec;
 import dev.rota.cli.render.JobJson;
-import dev.rota.cli.slurm.SlurmTime;
+import dev.rota.cli.sbatch.BatchRequest;
+import dev.rota.cli.sbatch.Diagnostic;
+import dev.rota.cli.sbatch.OptionHelp;
+import dev.rota.cli.sbatch.OptionReader;
+import dev.rota.cli.sbatch.Origin;
+import dev.rota.cli.sbatch.Setting;
+import dev.rota.cli.sbatch.Word;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -15,151 +22,157 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.Unmatched;
 
-/** {@code rota submit}: sbatch's options and output, for a script file, stdin or {@code --wrap}. */
-@Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Submit a batch script, like sbatch. It runs with bash on the first allocated node, with "
-                + "your current environment. SCRIPT '-' reads the script from stdin; --wrap makes one from a command. "
-                + "Everything after SCRIPT is passed to the script.")
+/**
+ * {@code rota submit}: sbatch's options, directives and output, for a script file, stdin or
+ * {@code --wrap}.
+ *
+ * <p>picocli hands every argument over untouched; {@link OptionReader} reads them with sbatch's
+ * getopt_long grammar, the same grammar as the script's {@code #SBATCH} directives, so that the two
+ * can never disagree. {@code --address} (the global option) is read here too when it comes after an
+ * sbatch option, and set on the parent command.
+ *
+ * <p>Exit status: 0 submitted (or {@code --test-only}); 1 the script cannot be read or the daemon
+ * refused the job; 2 a usage error or an error in the script's directives, each printed like a
+ * compiler's ({@code train.sh:7: invalid --time value ...}), nothing submitted.
+ */
+@Command(name = "submit", customSynopsis = {
+        "rota submit [OPTIONS] SCRIPT [ARGS...]",
+        "       rota submit [OPTIONS] - [ARGS...]       (the script on stdin)",
+        "       rota submit [OPTIONS] --wrap CMD"},
+        description = "Submit a batch script, like sbatch: its #SBATCH directives are read as sbatch reads them, and "
+                + "options on the command line override them. It runs with bash on the first allocated node, with "
+                + "your current environment. Everything after SCRIPT is passed to the script.%n")
 final class SubmitCommand implements Callable<Integer> {
+    /** Never an argument: picocli must pass {@code --} on to {@link OptionReader}. */
+    private static final String NO_DELIMITER = "--\u0000";
+
     @ParentCommand
     private RotaCli rota;
 
-    @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-N", "--nodes"}, paramLabel = "N", defaultValue = "1",
-            description = "Nodes to allocate (default: ${DEFAULT-VALUE}).")
-    private int nodes;
-
-    @Option(names = "--ntasks-per-node", paramLabel = "N", defaultValue = "1",
-            description = "Tasks srun starts on each node (default: ${DEFAULT-VALUE}).")
-    private int ntasksPerNode;
-
-    @Option(names = "--gpus-per-node", paramLabel = "N", defaultValue = "0",
-            description = "GPUs on each node (default: ${DEFAULT-VALUE}).")
-    private int gpusPerNode;
-
-    @Option(names = {"-t", "--time"}, paramLabel = "TIME", defaultValue = "1:00:00", converter = TimeConverter.class,
-            description = "Time limit: M, M:S, H:M:S, D-H, D-H:M or D-H:M:S (default: 1:00:00).")
-    private java.time.Duration time;
-
-    @Option(names = {"-J", "--job-name"}, paramLabel = "NAME",
-            description = "Job name (default: the script's file name, or 'wrap').")
-    private String name;
-
-    @Option(names = {"-A", "--account"}, paramLabel = "ACCOUNT", description = "Account to charge (default: yours).")
-    private String account;
-
-    @Option(names = {"-p", "--partition"}, paramLabel = "PARTITION", description = "Partition (default: the cluster's).")
-    private String partition;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "PATTERN",
-            description = "Output file; %%j is the job id, %%x the job name (default: rota-%%j.out).")
-    private String output;
-
-    @Option(names = {"-e", "--error"}, paramLabel = "PATTERN",
-            description = "Error file, same patterns (default: the output file).")
-    private String error;
-
-    @Option(names = {"-D", "--chdir"}, paramLabel = "DIR",
-            description = "Directory the script starts in (default: the current directory).")
-    private String chdir;
-
-    @Option(names = "--wrap", paramLabel = "CMD", description = "Submit CMD wrapped in a bash script instead of SCRIPT.")
-    private String wrap;
-
-    @Option(names = "--requeue", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Requeue the job (same id) when a node it runs on fails (default); --no-requeue ends it "
-                    + "NODE_FAIL instead.")
-    private boolean requeue;
-
-    @Option(names = "--parsable", description = "Print only the job id.")
-    private boolean parsable;
-
-    @Option(names = "--json", description = "Print {\"job_id\": ID} (see docs/cli-json.md).")
-    private boolean json;
-
-    @Parameters(paramLabel = "SCRIPT", arity = "0..1", index = "0", description = "The batch script; '-' for stdin.")
-    private String script;
-
-    @Parameters(paramLabel = "ARGS", index = "1..*", description = "Arguments passed to the script.")
+    @Unmatched
     private List<String> args = new ArrayList<>();
 
+    @Spec
+    void spec(CommandSpec spec) {
+        this.spec = spec;
+        spec.parser().endOfOptionsDelimiter(NO_DELIMITER);
+        spec.usageMessage().footer(OptionHelp.lines().stream().map(l -> l.replace("%", "%%")).toArray(String[]::new));
+    }
+
     @Override
-    public Integer call() {
-        validate();
+    public Integer call() throws IOException {
+        OptionReader.Reading commandLine = OptionReader.commandLine(args);
+        if (!commandLine.diagnostics().isEmpty()) {
+            throw usage(String.join("\nrota: ", commandLine.diagnostics().stream().map(Diagnostic::message).toList()));
+        }
+        String wrap = null;
+        for (Setting setting : commandLine.settings()) {
+            switch (setting.option()) {
+                case HELP, USAGE -> {
+                    spec.commandLine().usage(rota.out());
+                    return 0;
+                }
+                case VERSION -> {
+                    rota.out().println(new RotaCli.Version().getVersion()[0]);
+                    return 0;
+                }
+                case ADDRESS -> spec.parent().findOption("--address").setValue(setting.value());
+                case WRAP -> wrap = setting.value();
+                default -> {
+                    // Read with the directives below.
+                }
+            }
+        }
+        List<Word> operands = commandLine.operands();
+        if (wrap != null && !operands.isEmpty()) {
+            throw usage("give either SCRIPT or --wrap, not both");
+        }
+        if (wrap == null && operands.isEmpty()) {
+            throw usage("nothing to submit: give a SCRIPT, '-' to read one from stdin, or --wrap CMD");
+        }
+        String script = operands.isEmpty() ? null : operands.getFirst().text();
+        List<String> scriptArgs = operands.stream().skip(1).map(Word::text).toList();
+        String source = script == null ? "--wrap" : script.equals("-") ? "<stdin>" : script;
+        String text = wrap != null ? "#!/bin/bash\n" + wrap + "\n" : read(script);
+
+        // sbatch reads no directives from --wrap's command.
+        BatchRequest.Assembly assembly = wrap != null ? BatchRequest.assemble(List.of(), commandLine.settings())
+                : BatchRequest.read(source, text, commandLine.settings());
+        List<Diagnostic> diagnostics = assembly.diagnostics();
+        PrintWriter err = spec.commandLine().getErr();
+        diagnostics.forEach(d -> err.println(d.render()));
+        List<Diagnostic> errors = diagnostics.stream().filter(Diagnostic::isError).toList();
+        if (!errors.isEmpty()) {
+            if (errors.stream().allMatch(d -> d.origin() instanceof Origin.CommandLine)) {
+                err.println("Try 'rota submit --help' for more information.");
+            } else {
+                err.println("rota: nothing submitted: " + errors.size() + (errors.size() == 1 ? " error" : " errors")
+                        + " in " + source);
+            }
+            return 2;
+        }
+        BatchRequest request = assembly.request().orElseThrow();
+        if (request.reply().json() && request.reply().parsable()) {
+            throw usage("give either --json or --parsable, not both");
+        }
+
         Caller caller = rota.caller();
-        JobSpec.Builder job = JobSpec.newBuilder()
-                .setName(name != null ? name : defaultName())
-                .setNodes(nodes)
-                .setNtasksPerNode(ntasksPerNode)
-                .setGpusPerNode(gpusPerNode)
-                .setTimeLimit(Duration.newBuilder().setSeconds(time.toSeconds()))
-                .setScript(script())
-                .addAllScriptArgs(args == null ? List.of() : args)
-                .setWorkingDir(workingDir(caller).toString())
-                .putAllEnvironment(caller.environment())
-                .setNoRequeue(!requeue);
-        if (account != null) {
-            job.setAccount(account);
+        JobSpec job = jobSpec(request, caller, text, scriptArgs, script);
+        if (request.reply().testOnly()) {
+            List<String> remarks = diagnostics.stream().map(Diagnostic::render).toList();
+            rota.out().print(request.reply().json() ? TestOnlyReport.json(job, request, source, remarks)
+                    : TestOnlyReport.text(job, request, source));
+            return 0;
         }
-        if (partition != null) {
-            job.setPartition(partition);
-        }
-        if (output != null) {
-            job.setOutputPattern(output);
-        }
-        if (error != null) {
-            job.setErrorPattern(error);
-        }
-        long id = rota.daemon().submit(job.build());
-        if (json) {
+        long id = rota.daemon().submit(job);
+        if (request.reply().json()) {
             rota.out().print(JobJson.submitted(id));
-        } else if (parsable) {
+        } else if (request.reply().parsable()) {
             rota.out().println(Long.toUnsignedString(id));
-        } else {
+        } else if (!request.reply().quiet()) {
             rota.out().println("Submitted batch job " + Long.toUnsignedString(id));
         }
         return 0;
     }
 
-    private void validate() {
-        if (wrap != null && script != null) {
-            throw usage("give either SCRIPT or --wrap, not both");
-        }
-        if (wrap == null && script == null) {
-            throw usage("nothing to submit: give a SCRIPT, '-' to read one from stdin, or --wrap CMD");
-        }
-        if (nodes < 1) {
-            throw usage("--nodes must be at least 1, not " + nodes);
-        }
-        if (ntasksPerNode < 1) {
-            throw usage("--ntasks-per-node must be at least 1, not " + ntasksPerNode);
-        }
-        if (gpusPerNode < 0) {
-            throw usage("--gpus-per-node must not be negative, not " + gpusPerNode);
-        }
-        if (name != null && name.isBlank()) {
-            throw usage("--job-name must not be empty");
-        }
-        if (json && parsable) {
-            throw usage("give either --json or --parsable, not both");
-        }
+    private static JobSpec jobSpec(BatchRequest request, Caller caller, String text, List<String> scriptArgs,
+            String script) {
+        Map<String, String> environment = new TreeMap<>(request.export().apply(caller.environment()));
+        environment.putAll(request.slurmVariables());
+        Path workingDir = request.chdir().map(dir -> caller.workingDir().resolve(dir).normalize())
+                .orElse(caller.workingDir());
+        JobSpec.Builder job = JobSpec.newBuilder()
+                .setName(request.name().orElseGet(() -> defaultName(script)))
+                .setNodes(request.layout().nodes())
+                .setNtasksPerNode(request.layout().tasksPerNode())
+                .setGpusPerNode(request.layout().gpusPerNode())
+                .setTimeLimit(Duration.newBuilder().setSeconds(request.timeLimit().toSeconds()))
+                .setScript(text)
+                .addAllScriptArgs(scriptArgs)
+                .setWorkingDir(workingDir.toString())
+                .putAllEnvironment(environment)
+                .setNoRequeue(!request.requeue());
+        request.account().ifPresent(job::setAccount);
+        request.partition().ifPresent(job::setPartition);
+        request.output().ifPresent(job::setOutputPattern);
+        request.error().ifPresent(job::setErrorPattern);
+        return job.build();
     }
 
-    private String defaultName() {
-        if (wrap != null) {
+    private static String defaultName(String script) {
+        if (script == null) {
             return "wrap";
         }
         if (script.equals("-")) {
@@ -169,26 +182,19 @@ final class SubmitCommand implements Callable<Integer> {
         return file == null ? script : file.toString();
     }
 
-    private Path workingDir(Caller caller) {
-        return chdir == null ? caller.workingDir() : caller.workingDir().resolve(chdir).normalize();
-    }
-
-    /** The script's text: made from --wrap, read from stdin, or read from the file. */
-    private String script() {
-        if (wrap != null) {
-            return "#!/bin/bash\n" + wrap + "\n";
-        }
+    /** The script's text, read from stdin or the file. */
+    private String read(String script) {
         byte[] bytes;
         try {
             bytes = script.equals("-")
                     ? rota.caller().stdin().readAllBytes()
                     : Files.readAllBytes(rota.caller().workingDir().resolve(script));
         } catch (NoSuchFileException e) {
-            throw cannotRead("No such file");
+            throw cannotRead(script, "No such file");
         } catch (AccessDeniedException e) {
-            throw cannotRead("Permission denied");
+            throw cannotRead(script, "Permission denied");
         } catch (IOException e) {
-            throw cannotRead(e.getMessage());
+            throw cannotRead(script, e.getMessage());
         }
         if (bytes.length == 0) {
             throw new Failure("script '" + script + "' is empty");
@@ -203,23 +209,11 @@ final class SubmitCommand implements Callable<Integer> {
         }
     }
 
-    private Failure cannotRead(String why) {
+    private static Failure cannotRead(String script, String why) {
         return new Failure("cannot read script '" + script + "': " + why);
     }
 
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
-    }
-
-    /** Reads {@code --time} with {@link SlurmTime}. */
-    static final class TimeConverter implements ITypeConverter<java.time.Duration> {
-        @Override
-        public java.time.Duration convert(String value) {
-            try {
-                return SlurmTime.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
     }
 }

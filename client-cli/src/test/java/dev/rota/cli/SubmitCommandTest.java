@@ -44,7 +44,10 @@ class SubmitCommandTest {
         assertThat(spec.getOutputPattern()).isEqualTo("logs/%x-%j.out");
         assertThat(spec.getErrorPattern()).isEqualTo("logs/%j.err");
         assertThat(spec.getWorkingDir()).isEqualTo("/home/alice/exp");
-        assertThat(spec.getEnvironmentMap()).isEqualTo(FakeRotad.ALICE.environment());
+        assertThat(spec.getEnvironmentMap()).as("alice's environment, and what sbatch adds")
+                .containsAllEntriesOf(FakeRotad.ALICE.environment())
+                .containsEntry("SLURM_GPUS_PER_NODE", "4")
+                .hasSize(FakeRotad.ALICE.environment().size() + 1);
         assertThat(rotad.callers).containsExactly("alice");
     }
 
@@ -79,7 +82,7 @@ class SubmitCommandTest {
     }
 
     @Test
-    void aScriptFileIsSentWithItsArgumentsAndNamedAfterItself(@TempDir Path home) throws Exception {
+    void aScriptFileIsSentWithItsDirectivesAppliedItsArgumentsAndNamedAfterItself(@TempDir Path home) throws Exception {
         Files.writeString(home.resolve("train.sh"), "#!/bin/bash\n#SBATCH --gpus-per-node=8\nsrun python train.py \"$@\"\n");
         Caller inHome = new Caller("alice", Map.of(), home, new ByteArrayInputStream(new byte[0]));
 
@@ -91,6 +94,7 @@ class SubmitCommandTest {
         assertThat(spec.getScriptArgsList()).as("everything after SCRIPT belongs to the script")
                 .containsExactly("--lr", "0.1", "-N", "3");
         assertThat(spec.getNodes()).isEqualTo(1);
+        assertThat(spec.getGpusPerNode()).as("from #SBATCH --gpus-per-node=8").isEqualTo(8);
         assertThat(spec.getName()).isEqualTo("train.sh");
         assertThat(spec.getWorkingDir()).isEqualTo(home.resolve("out").toString());
     }
@@ -153,16 +157,20 @@ class SubmitCommandTest {
         var result = rotad.rota("submit", "-t", "1:2:3:4", "--wrap", "hostname");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("invalid time '1:2:3:4' (use M, M:S, H:M:S, D-H, D-H:M or D-H:M:S)");
+        assertThat(result.err()).startsWith(
+                "rota: invalid --time value '1:2:3:4' (use M, M:S, H:M:S, D-H, D-H:M or D-H:M:S)\n"
+                        + "Try 'rota submit --help' for more information.");
         assertThat(rotad.submitted).isEmpty();
     }
 
     @Test
-    void unlimitedTimeIsRefusedForNow() {
+    void unlimitedTimeAsksForTheLongestLimitWithAWarning() {
         var result = rotad.rota("submit", "--time", "UNLIMITED", "--wrap", "hostname");
 
-        assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("jobs without a time limit are not supported yet");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.err()).isEqualTo("rota: warning: --time=UNLIMITED: Rota has no jobs without a time limit "
+                + "yet; the job gets the longest it allows, 365-00:00:00\n");
+        assertThat(rotad.submitted.getFirst().getTimeLimit().getSeconds()).isEqualTo(365L * 86_400);
     }
 
     @Test
@@ -170,7 +178,7 @@ class SubmitCommandTest {
         var result = rotad.rota("submit", "-N", "0", "--wrap", "hostname");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).startsWith("rota: --nodes must be at least 1, not 0\n");
+        assertThat(result.err()).startsWith("rota: invalid --nodes value '0' (use N or MIN-MAX, e.g. 2 or 2-4)\n");
     }
 
     @Test
