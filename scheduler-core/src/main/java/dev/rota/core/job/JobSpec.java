@@ -36,16 +36,12 @@ public record JobSpec(
         SortedMap<String, String> environment,
         boolean requeue) {
 
-    /** A spec from any environment map (copied and sorted). */
+    /** A spec from any environment map (copied and sorted unless it already is an {@link Environment}). */
     public JobSpec(String name, String user, String account, String partition, int nodes, int tasksPerNode,
             int gpusPerNode, Duration timeLimit, String script, List<String> scriptArgs, String workingDir,
             String outputPattern, String errorPattern, Map<String, String> environment, boolean requeue) {
         this(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script, scriptArgs,
-                workingDir, outputPattern, errorPattern, sorted(environment), requeue);
-    }
-
-    private static SortedMap<String, String> sorted(Map<String, String> env) {
-        return java.util.Collections.unmodifiableSortedMap(new TreeMap<>(env));
+                workingDir, outputPattern, errorPattern, Environment.of(environment), requeue);
     }
 
     public JobSpec {
@@ -71,14 +67,8 @@ public record JobSpec(
             throw new IllegalArgumentException("timeLimit must be positive: " + timeLimit);
         }
         scriptArgs = List.copyOf(scriptArgs);
-        // Copy only what is not already the immutable sorted copy made by sorted().
-        if (!UNMODIFIABLE_SORTED.isInstance(environment)) {
-            environment = sorted(environment);
-        }
+        environment = Environment.of(environment);
     }
-
-    private static final Class<?> UNMODIFIABLE_SORTED =
-            java.util.Collections.unmodifiableSortedMap(new TreeMap<>()).getClass();
 
     /** A copy with another environment (sorted). */
     public JobSpec withEnvironment(Map<String, String> env) {

@@ -1,5 +1,7 @@
 package dev.rota.daemon.store;
 
+import com.google.protobuf.ByteString;
+import dev.rota.core.job.Environment;
 import dev.rota.core.job.Job;
 import dev.rota.core.job.JobId;
 import dev.rota.core.job.JobSpec;
@@ -12,6 +14,7 @@ import dev.rota.storage.v1.StoredGpu;
 import dev.rota.storage.v1.StoredJob;
 import dev.rota.storage.v1.StoredJobSpec;
 import dev.rota.storage.v1.StoredNode;
+import dev.rota.storage.v1.StoredEnvironment;
 import dev.rota.storage.v1.StoredNodeAllocation;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /** Maps core values to and from their {@code rota.storage.v1} form. Pure and stateless. */
@@ -33,7 +38,7 @@ public final class StorageCodec {
                 .setNodes(s.nodes()).setNtasksPerNode(s.tasksPerNode()).setGpusPerNode(s.gpusPerNode())
                 .setTimeLimitSeconds(s.timeLimit().toSeconds()).setScript(s.script()).addAllScriptArgs(s.scriptArgs())
                 .setWorkingDir(s.workingDir()).setOutputPattern(s.outputPattern()).setErrorPattern(s.errorPattern())
-                .putAllEnvironment(s.environment()).setNoRequeue(!s.requeue()).build();
+                .setEnvironmentBlob(environmentBlob(s.environment())).setNoRequeue(!s.requeue()).build();
         StoredJob.Builder b = StoredJob.newBuilder()
                 .setId(job.id().value()).setSpec(spec).setState(job.state().name()).setReason(job.reason())
                 .setSubmitTimeMs(millis(job.submitTime())).setStartTimeMs(millis(job.startTime()))
@@ -54,7 +59,9 @@ public final class StorageCodec {
         JobSpec spec = new JobSpec(s.getName(), s.getUser(), s.getAccount(), s.getPartition(), s.getNodes(),
                 s.getNtasksPerNode(), s.getGpusPerNode(), Duration.ofSeconds(s.getTimeLimitSeconds()), s.getScript(),
                 s.getScriptArgsList(), s.getWorkingDir(), s.getOutputPattern(), s.getErrorPattern(),
-                s.getEnvironmentMap(), !s.getNoRequeue());
+                s.getEnvironmentBlob().isEmpty() ? Environment.of(s.getEnvironmentMap())
+                        : Environment.decodedLater(s.getEnvironmentBlob(), StorageCodec::decodeEnvironment),
+                !s.getNoRequeue());
         List<NodeAllocation> allocation = new ArrayList<>();
         for (StoredNodeAllocation a : j.getAllocationList()) {
             allocation.add(new NodeAllocation(a.getNode(), a.getGpuIndicesList()));
@@ -86,6 +93,31 @@ public final class StorageCodec {
                 ? Optional.of(new Drain(n.getDrainReason(), n.getDrainedBy(), instant(n.getDrainedAtMs())))
                 : Optional.empty();
         return new NodeRecord(n.getName(), n.getAddress(), gpus, drain);
+    }
+
+    /** The encoded environment: the bytes it was read from when it has not changed, else a new encoding. */
+    static ByteString environmentBlob(Map<String, String> environment) {
+        if (environment instanceof Environment e && e.encoded().orElse(null) instanceof ByteString blob) {
+            return blob;
+        }
+        StoredEnvironment.Builder b = StoredEnvironment.newBuilder();
+        for (Map.Entry<String, String> v : new TreeMap<>(environment).entrySet()) {
+            b.addNames(v.getKey()).addValues(v.getValue());
+        }
+        return b.build().toByteString();
+    }
+
+    private static SortedMap<String, String> decodeEnvironment(Object blob) {
+        try {
+            StoredEnvironment env = StoredEnvironment.parseFrom((ByteString) blob);
+            SortedMap<String, String> out = new TreeMap<>();
+            for (int i = 0; i < env.getNamesCount(); i++) {
+                out.put(env.getNames(i), env.getValues(i));
+            }
+            return out;
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new StoreFailure("a stored job environment is corrupt: " + e.getMessage(), e);
+        }
     }
 
     private static long millis(Instant t) {
