@@ -68,8 +68,8 @@ import java.util.stream.Stream;
  * <p>Jobs run as the agent's user. The batch script's environment is the agent's {@code PATH},
  * {@code HOME}, {@code USER}, {@code LOGNAME}, {@code LANG}, {@code TZ} and {@code TMPDIR}, then the
  * submitter's environment, then {@link TaskEnvironment#batch}; {@code PATH} starts with the job's
- * {@code bin} directory holding {@code srun}. Files live in {@code <spool>/job-<id>.<attempt>/}
- * and are deleted on release.
+ * {@code bin} directory holding {@code srun} and {@code scontrol}. Files live in
+ * {@code <spool>/job-<id>.<attempt>/} and are deleted on release.
  */
 public final class JobSupervisor implements AutoCloseable {
 
@@ -358,7 +358,7 @@ public final class JobSupervisor implements AutoCloseable {
 
     // ---- batch scripts ----
 
-    /** Writes the script and srun wrapper and starts the batch process; sets {@code a.batch} and {@code a.spool}. */
+    /** Writes the script and the srun and scontrol wrappers and starts the batch process; sets {@code a.batch} and {@code a.spool}. */
     private void startBatch(Allocation a) throws LaunchFailure {
         LaunchJob l = a.launch;
         if (a.nodeIndex < 0) {
@@ -394,6 +394,9 @@ public final class JobSupervisor implements AutoCloseable {
             Path srun = bin.resolve("srun");
             Files.writeString(srun, SrunScript.forThisJvm(), StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(srun, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path scontrol = bin.resolve("scontrol");
+            Files.writeString(scontrol, SrunScript.scontrolForThisJvm(), StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(scontrol, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException | UnsupportedOperationException e) {
             throw new LaunchFailure("cannot write the job script to " + dir + ": " + e);
         }
