@@ -108,6 +108,22 @@ final class RotaProcesses implements AutoCloseable {
     }
 
     /**
+     * Starts one rota-agent with {@code env} added to its environment (a {@code PATH} whose first
+     * directory holds a fake nvidia-smi, say) and {@code args} after its name, daemon and spool dir
+     * (no {@code --fake-gpus} unless given), and waits until the daemon lists it connected.
+     */
+    RotaProcesses startAgentWith(String name, Map<String, String> env, String... args) {
+        List<String> all = new ArrayList<>(List.of("--name", name, "--daemon", address(), "--spool-dir",
+                dir.resolve("spool-" + name).toString()));
+        all.addAll(List.of(args));
+        agents.put(name, launchWith(env, "rota-agent", dir.resolve(name + ".log"), all.toArray(String[]::new)));
+        await(name + " to register", Duration.ofSeconds(60), () -> node(name)
+                .map(n -> n.getState() != dev.rota.api.v1.NodeState.NODE_STATE_DOWN).orElse(false),
+                () -> "\n--- " + name + " log ---\n" + log(name));
+        return this;
+    }
+
+    /**
      * SIGKILL to one agent, as if its host died. Its job processes (own sessions) would outlive it
      * here, unlike on a dead host; they are killed too, after the agent, so the daemon only sees
      * the agent vanish.
@@ -148,6 +164,21 @@ final class RotaProcesses implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         pb.environment().put("ROTA_NO_BUILD", "1");
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + cmd, e);
+        }
+    }
+
+    private Process launchWith(Map<String, String> env, String app, Path logFile, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ROOT.resolve("bin").resolve(app).toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        pb.environment().put("ROTA_NO_BUILD", "1");
+        pb.environment().putAll(env);
         try {
             return pb.start();
         } catch (IOException e) {
