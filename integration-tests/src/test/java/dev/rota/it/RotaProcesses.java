@@ -220,6 +220,34 @@ final class RotaProcesses implements AutoCloseable {
         }
     }
 
+    /** Runs {@code bin/rota ARGS} against this cluster, in {@code workDir}, with {@code stdin} as its standard input. */
+    Result rotaWithStdin(Path workDir, String stdin, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ROOT.resolve("bin/rota").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+        pb.environment().put("ROTA_NO_BUILD", "1");
+        pb.environment().put("ROTA_ADDRESS", address());
+        pb.environment().put("NO_COLOR", "1");
+        try {
+            Path in = Files.createTempFile(dir, "cli", ".in");
+            Files.writeString(in, stdin);
+            Path out = Files.createTempFile(dir, "cli", ".out");
+            Path err = Files.createTempFile(dir, "cli", ".err");
+            Process p = pb.redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("rota " + String.join(" ", args) + " did not finish in 60 s");
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     JobServiceGrpc.JobServiceBlockingStub jobs() {
         Metadata h = new Metadata();
         h.put(Metadata.Key.of("rota-user", Metadata.ASCII_STRING_MARSHALLER), "it-observer");
