@@ -358,7 +358,10 @@ public final class JobSupervisor implements AutoCloseable {
 
     // ---- batch scripts ----
 
-    /** Writes the script and the srun and scontrol wrappers and starts the batch process; sets {@code a.batch} and {@code a.spool}. */
+    /**
+     * Writes the script and the srun and scontrol wrappers and starts the batch process; sets
+     * {@code a.batch} and {@code a.spool}.
+     */
     private void startBatch(Allocation a) throws LaunchFailure {
         LaunchJob l = a.launch;
         if (a.nodeIndex < 0) {
