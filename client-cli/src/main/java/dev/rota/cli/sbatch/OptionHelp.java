@@ -13,6 +13,7 @@ public final class OptionHelp {
     /** Lines of plain text, none longer than 79 characters. */
     public static List<String> lines() {
         List<String> out = new ArrayList<>();
+        out.add("");
         out.add("Options, read as sbatch reads them (--opt=V or --opt V, -o V or -oV; a long");
         out.add("option may be shortened to any unique prefix). The same options may be given");
         out.add("in the script as #SBATCH directives; the command line overrides them.");
