@@ -100,6 +100,8 @@ public final class RotaCli implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(this);
         commandLine.setOut(out);
         commandLine.setErr(err);
+        // "@file" is an ordinary argument (a script's, say), never picocli's argument file.
+        commandLine.setExpandAtFiles(false);
         // Like sbatch, everything after the script is the script's arguments, even "--flags".
         commandLine.getSubcommands().get("submit").setStopAtPositional(true);
         commandLine.setParameterExceptionHandler((e, args) -> {

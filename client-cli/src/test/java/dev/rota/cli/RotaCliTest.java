@@ -56,4 +56,12 @@ class RotaCliTest {
         assertThat(first.out()).isEqualTo("1\n");
         assertThat(second.out()).isEqualTo("Submitted batch job 2\n");
     }
+
+    @Test
+    void anAtSignArgumentIsPassedAsIsNotReadAsAnArgumentFile() {
+        var result = rotad.rota("show", "@/etc/hostname");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("@/etc/hostname");
+    }
 }
