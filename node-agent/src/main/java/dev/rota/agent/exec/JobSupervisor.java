@@ -300,6 +300,8 @@ public final class JobSupervisor implements AutoCloseable {
             if (closed || a == null || a.phase != Phase.RUNNING) {
                 return Optional.empty();
             }
+            pb.environment().put("PATH", localWrappers(a) + File.pathSeparator
+                    + environment.getOrDefault("PATH", DEFAULT_PATH));
             // Started under the lock so that a concurrent kill either sees the task or refuses it.
             task = new RunningTask(a.id, pb.start(), timer);
             a.tasks.add(task);
@@ -394,12 +396,7 @@ public final class JobSupervisor implements AutoCloseable {
             Files.createDirectories(bin);
             Files.writeString(script, l.getScript(), StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-            Path srun = bin.resolve("srun");
-            Files.writeString(srun, SrunScript.forThisJvm(), StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(srun, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Path scontrol = bin.resolve("scontrol");
-            Files.writeString(scontrol, SrunScript.scontrolForThisJvm(), StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(scontrol, PosixFilePermissions.fromString("rwxr-xr-x"));
+            writeWrappers(bin);
         } catch (IOException | UnsupportedOperationException e) {
             throw new LaunchFailure("cannot write the job script to " + dir + ": " + e);
         }
@@ -430,6 +427,30 @@ public final class JobSupervisor implements AutoCloseable {
             a.spool = null;
             throw new LaunchFailure("cannot start the batch script: " + e.getMessage());
         }
+    }
+
+    /** Writes the job's {@code srun} and {@code scontrol} into {@code bin}. */
+    private static void writeWrappers(Path bin) throws IOException {
+        Files.createDirectories(bin);
+        Path srun = bin.resolve("srun");
+        Files.writeString(srun, SrunScript.forThisJvm(), StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(srun, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path scontrol = bin.resolve("scontrol");
+        Files.writeString(scontrol, SrunScript.scontrolForThisJvm(), StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(scontrol, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /**
+     * This node's wrapper directory for an allocation, written on first use. Tasks get it first on
+     * their {@code PATH}: the one srun passed along is the batch host's, which need not exist here.
+     */
+    private Path localWrappers(Allocation a) throws IOException {
+        Path bin = spoolDir.resolve("job-" + a.id).resolve("bin");
+        if (a.spool == null) {
+            writeWrappers(bin);
+            a.spool = bin.getParent();
+        }
+        return bin;
     }
 
     private static void checkWritable(Path file, String kind) throws LaunchFailure {

@@ -219,6 +219,25 @@ class JobSupervisorTest {
     }
 
     @Test
+    void aTaskOnAnotherNodeFindsThisNodesSrunAndScontrolFirstOnItsPath() throws Exception {
+        LaunchJob launch = Launches.job(112, 1, dir, "true\n",
+                Launches.node("node-0", "127.0.0.1:1"), Launches.node("node-1", "127.0.0.1:2"))
+                .setBatchHost(false).build();
+        supervisor.launch(launch);
+        StepGrant grant = supervisor.stepGrant(112).orElseThrow();
+        // srun passes the batch host's PATH, whose wrapper directory does not exist on this node.
+        RunningTask task = supervisor.startTask(grant, List.of("bash", "-c",
+                        "command -v srun > where.txt; command -v scontrol >> where.txt"),
+                java.util.Map.of("PATH", "/nonexistent/job-112.1/bin:" + System.getenv("PATH")), dir).orElseThrow();
+        assertThat(task.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        List<String> where = lines(dir.resolve("where.txt"));
+        assertThat(where).hasSize(2).allSatisfy(p -> assertThat(java.nio.file.Path.of(p)).exists());
+        assertThat(where.get(0)).endsWith("/bin/srun").doesNotStartWith("/nonexistent");
+        supervisor.kill(kill(112, "KILL", 0)).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void killingAnUnknownAllocationDoesNothing() throws Exception {
         assertThat(supervisor.kill(kill(999, "TERM", 1))).succeedsWithin(java.time.Duration.ofSeconds(1));
         assertThat(supervisor.running()).isEmpty();
