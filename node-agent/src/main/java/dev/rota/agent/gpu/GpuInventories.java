@@ -1,7 +1,5 @@
 package dev.rota.agent.gpu;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -56,18 +54,6 @@ public final class GpuInventories {
 
     /** The first executable file called {@code name} in the directories of {@code pathVariable}. */
     static Optional<Path> findOnPath(String name, String pathVariable) {
-        if (pathVariable == null) {
-            return Optional.empty();
-        }
-        for (String dir : pathVariable.split(File.pathSeparator)) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(dir, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+        return dev.rota.agent.Executables.find(name, pathVariable);
     }
 }

@@ -1,8 +1,6 @@
 package dev.rota.agent.health;
 
 import dev.rota.agent.health.ExternalProgram.Outcome;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,18 +60,6 @@ public record DmesgKernelLog(List<List<String>> commands, Duration timeout) impl
     }
 
     private static Optional<Path> find(String name, String pathVariable) {
-        if (pathVariable == null) {
-            return Optional.empty();
-        }
-        for (String dir : pathVariable.split(File.pathSeparator)) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(dir, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+        return dev.rota.agent.Executables.find(name, pathVariable);
     }
 }
