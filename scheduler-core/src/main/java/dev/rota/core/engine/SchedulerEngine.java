@@ -50,6 +50,8 @@ public final class SchedulerEngine {
     private final EngineConfig config;
     private final ClusterState state = new ClusterState();
     private long steps;
+    /** Whether the last cycle's decisions and reservations still hold (only submissions since). */
+    private boolean planCurrent;
 
     private SchedulerEngine(EngineConfig config) {
         this.config = config;
@@ -140,8 +142,15 @@ public final class SchedulerEngine {
             last = e.at();
             step.outcomes.add(apply(e, step));
         }
+        boolean onlySubmissions = !events.isEmpty()
+                && events.stream().allMatch(e -> e instanceof Event.JobSubmitted);
+        if (!onlySubmissions) {
+            // Anything else may have changed capacity: the next cycle re-plans every pending job.
+            planCurrent = false;
+        }
         if (step.cycleNeeded && last != null) {
-            runCycle(last, step);
+            runCycle(last, step, onlySubmissions && planCurrent);
+            planCurrent = true;
         }
         state.evictFinished(config.finishedInMemory());
         steps++;
@@ -159,6 +168,8 @@ public final class SchedulerEngine {
         final List<Effect> effects = new ArrayList<>();
         final List<Outcome> outcomes = new ArrayList<>();
         boolean cycleNeeded;
+        /** Jobs this step submitted, in id order. */
+        final List<JobId> submitted = new ArrayList<>();
     }
 
     private Outcome apply(Event event, Step step) {
@@ -200,6 +211,7 @@ public final class SchedulerEngine {
         int port = config.masterPortBase() + (int) (id.value() % config.masterPortSpan());
         Job job = Job.submitted(id, filled, e.at(), port);
         state.put(job);
+        step.submitted.add(id);
         step.changes.add(new StateChange.NextJobIdAdvanced(state.nextJobId));
         step.changes.add(new StateChange.JobUpserted(job));
         step.cycleNeeded = true;
@@ -575,12 +587,29 @@ public final class SchedulerEngine {
      * configured depth, get a reservation at the earliest time their gang fits, which later jobs may
      * not delay. Time limits bound when running jobs give their GPUs back.
      */
-    private void runCycle(Instant now, Step step) {
+    private void runCycle(Instant now, Step step, boolean onlySubmissions) {
         AvailabilityProfile profile = availability(now);
         CapacityNow capacity = new CapacityNow(profile);
-        state.reservations.clear();
+        // New submissions come last in priority order and free nothing: when a batch holds only
+        // those, the previous cycle's decisions and reservations stand, and only the new jobs need
+        // a look. That keeps a submit's cost independent of the queue's length.
+        java.util.Collection<JobId> considered;
+        if (onlySubmissions && !step.submitted.isEmpty()) {
+            for (var r : state.reservations.values()) {
+                Job reserved = state.jobs.get(r.job());
+                for (String node : r.nodes()) {
+                    profile.take(node, r.start(), r.start().plus(reserved.spec().timeLimit()),
+                            reserved.spec().gpusPerNode());
+                }
+            }
+            considered = List.copyOf(step.submitted);
+        } else {
+            state.reservations.clear();
+            considered = List.copyOf(state.pending);
+        }
         boolean firstBlocked = true;
-        for (JobId id : List.copyOf(state.pending)) {
+        for (JobId id : considered) {
+            firstBlocked = firstBlocked && state.pending.first().equals(id);
             Job job = state.jobs.get(id);
             JobSpec spec = job.spec();
             if (capacity.mightFit(spec.nodes(), spec.gpusPerNode())) {
