@@ -8,6 +8,7 @@ import dev.rota.daemon.agents.AgentEndpoint;
 import dev.rota.daemon.agents.AgentSessions;
 import dev.rota.daemon.api.AdminEndpoint;
 import dev.rota.daemon.api.CallerIdentity;
+import dev.rota.daemon.api.InlineCalls;
 import dev.rota.daemon.api.JobEndpoint;
 import dev.rota.daemon.api.NodeEndpoint;
 import dev.rota.daemon.loop.EngineLoop;
@@ -125,6 +126,7 @@ public final class Daemon implements AutoCloseable {
         try {
             CallerIdentity identity = new CallerIdentity();
             server = NettyServerBuilder.forAddress(config.listen().socketAddress())
+                    .callExecutor(new InlineCalls())
                     .addService(ServerInterceptors.intercept(new JobEndpoint(loop, store), identity))
                     .addService(ServerInterceptors.intercept(new NodeEndpoint(loop,
                             config.engine().defaultPartition()), identity))
