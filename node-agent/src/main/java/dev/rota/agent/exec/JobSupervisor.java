@@ -91,6 +91,7 @@ public final class JobSupervisor implements AutoCloseable {
     /** One allocation on this node; all fields guarded by the supervisor's lock. */
     private static final class Allocation {
         final AllocationId id;
+        /** Null for an exit remembered from the journal: its processes are gone and its launch unknown. */
         final LaunchJob launch;
         final int nodeIndex;
         Phase phase = Phase.RUNNING;
@@ -121,15 +122,40 @@ public final class JobSupervisor implements AutoCloseable {
     private final List<Consumer<AllocationEnded>> listeners = new CopyOnWriteArrayList<>();
     private final Map<AllocationId, Allocation> allocations = new LinkedHashMap<>();
     private final Set<AllocationId> released = new LinkedHashSet<>();
+    private final EndedJournal journal;
+    /** Serialises journal writes, so an older state never overwrites a newer one. Taken before {@code this}. */
+    private final Object journalLock = new Object();
     private boolean closed;
 
     /**
      * @param nodeName this node's name, as the daemon names it in {@code LaunchJob.nodes}
-     * @param spoolDir where job scripts are written; created on first use
+     * @param spoolDir where job scripts and the agent's journal ({@link EndedJournal}) are written;
+     *                 created on first use. Exits and releases journalled there by an earlier agent
+     *                 are remembered: {@link #ended()} lists those exits until the daemon releases them.
+     * @throws java.io.UncheckedIOException when the journal exists but cannot be read, or was
+     *                 written by a newer agent
      */
     public JobSupervisor(String nodeName, Path spoolDir) {
         this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
         this.spoolDir = Objects.requireNonNull(spoolDir, "spoolDir");
+        this.journal = new EndedJournal(spoolDir);
+        EndedJournal.Contents remembered;
+        try {
+            remembered = journal.read();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+        }
+        for (AllocationEnded e : remembered.ended()) {
+            Allocation a = new Allocation(AllocationId.of(e.getAllocation()), null, -1);
+            a.phase = Phase.ENDED;
+            a.ended = e;
+            allocations.put(a.id, a);
+        }
+        remembered.released().forEach(r -> released.add(AllocationId.of(r)));
+        if (!remembered.ended().isEmpty()) {
+            LOG.info(nodeName + ": remembered " + remembered.ended().size()
+                    + " job exits not yet released by rotad, from " + journal.file());
+        }
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
             Thread th = new Thread(r, "rota-supervisor-" + nodeName);
             th.setDaemon(true);
@@ -192,6 +218,7 @@ public final class JobSupervisor implements AutoCloseable {
         }
         if (failure != null) {
             LOG.warning(nodeName + ": job " + id + " failed to launch: " + failure.getLaunchError());
+            persist();
             AllocationEnded report = failure;
             events.execute(() -> notifyListeners(report));
             return;
@@ -217,20 +244,36 @@ public final class JobSupervisor implements AutoCloseable {
             signal = "TERM";
         }
         Duration grace = Duration.ofSeconds(kill.getGrace().getSeconds(), kill.getGrace().getNanos());
-        Termination.Targets targets;
+        Termination.Targets targets = null;
         Path spool = null;
+        boolean releasedNow = false;
         synchronized (this) {
             Allocation a = allocations.get(id);
             if (a == null) {
                 return CompletableFuture.completedFuture(null);
             }
-            targets = targetsOf(a);
-            if (a.batch != null && a.phase != Phase.ENDED) {
-                a.phase = Phase.KILLING;
-            } else {
+            if (a.launch == null) {
+                // An exit remembered from the journal: nothing of it runs; forget it and its old files.
                 release(a);
-                spool = a.spool;
+                releasedNow = true;
+                spool = spoolDir.resolve("job-" + a.id);
+            } else {
+                targets = targetsOf(a);
+                if (a.batch != null && a.phase != Phase.ENDED) {
+                    a.phase = Phase.KILLING;
+                } else {
+                    release(a);
+                    releasedNow = true;
+                    spool = a.spool;
+                }
             }
+        }
+        if (releasedNow) {
+            persist();
+        }
+        if (targets == null) {
+            deleteTree(spool);
+            return CompletableFuture.completedFuture(null);
         }
         LOG.info(nodeName + ": killing job " + id + " with " + signal + ", grace " + grace.toMillis() + " ms");
         CompletableFuture<Void> done = startTermination(targets, signal, grace, "job " + id);
@@ -312,7 +355,9 @@ public final class JobSupervisor implements AutoCloseable {
 
     /**
      * Kills every allocation (TERM, KILL after {@link #CLOSE_GRACE}), waits for that, and stops.
-     * For agent shutdown when jobs must not outlive the agent. Idempotent.
+     * For agent shutdown when jobs must not outlive the agent. Idempotent. The journal keeps the
+     * exits it held; the jobs this kills are not journalled as ended, so rotad sees them lost with
+     * the node (and requeues those that allow it) rather than failed by their own doing.
      */
     @Override
     public void close() {
@@ -324,6 +369,9 @@ public final class JobSupervisor implements AutoCloseable {
             }
             closed = true;
             for (Allocation a : List.copyOf(allocations.values())) {
+                if (a.launch == null) {
+                    continue; // an exit remembered from the journal: nothing to kill, and it stays journalled
+                }
                 kills.add(startTermination(targetsOf(a), "TERM", CLOSE_GRACE, "job " + a.id));
                 if (a.spool != null) {
                     spools.add(a.spool);
@@ -479,6 +527,7 @@ public final class JobSupervisor implements AutoCloseable {
         }
         if (report != null) {
             LOG.info(nodeName + ": job " + a.id + " batch script exited with " + exitCode);
+            persist();
             notifyListeners(report);
         }
     }
@@ -526,6 +575,34 @@ public final class JobSupervisor implements AutoCloseable {
             return Termination.start(timer, targets, signal, grace, nodeName + ": " + what);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Writes the unreleased exits and the released set to the journal. Not under {@code this}; after
+     * {@link #close} it writes nothing, so that a shutdown's releases (and the kills that cause them)
+     * are not remembered as exits the daemon should record. A failed write is logged, not thrown:
+     * the job's end still goes to the daemon, and only an agent restart before the release could
+     * lose it.
+     */
+    private void persist() {
+        synchronized (journalLock) {
+            List<AllocationEnded> ended;
+            List<AllocationRef> releasedNow;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                ended = allocations.values().stream().filter(x -> x.phase == Phase.ENDED)
+                        .sorted(Comparator.comparing(x -> x.id)).map(x -> x.ended).toList();
+                releasedNow = released.stream().map(AllocationId::toProto).toList();
+            }
+            try {
+                journal.write(ended, releasedNow);
+            } catch (IOException e) {
+                LOG.warning(nodeName + ": cannot write the agent journal " + journal.file() + ": " + e.getMessage()
+                        + " (job exits not yet released by rotad would be lost if this agent restarts)");
+            }
         }
     }
 

@@ -261,6 +261,65 @@ class JobSupervisorTest {
         assertThat(supervisor.stepsAllowed(111)).isFalse();
     }
 
+    // ---- the journal: what an agent restart must not forget ----
+
+    @Test
+    void anExitIsRememberedAcrossAnAgentRestartUntilTheDaemonReleasesIt() throws Exception {
+        supervisor.launch(job(121, "exit 3\n").build());
+        AllocationEnded report = nextReport();
+        supervisor.close();
+
+        supervisor = new JobSupervisor("node-1", spool);
+        supervisor.addListener(reports::add);
+        assertThat(supervisor.ended()).containsExactly(report);
+        assertThat(supervisor.running()).isEmpty();
+        supervisor.launch(job(121, "exit 0\n").build()); // a late duplicate launch of the same attempt
+        assertThat(reports.poll(300, TimeUnit.MILLISECONDS)).as("the duplicate launch runs nothing").isNull();
+
+        supervisor.kill(kill(121, "TERM", 0)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(supervisor.ended()).isEmpty();
+        supervisor.close();
+
+        supervisor = new JobSupervisor("node-1", spool);
+        assertThat(supervisor.ended()).as("released exits are forgotten").isEmpty();
+        assertThat(supervisor.released()).contains(report.getAllocation());
+    }
+
+    @Test
+    void jobsKilledByTheAgentsOwnShutdownAreNotRememberedAsEnded() throws Exception {
+        supervisor.launch(job(122, "exec sleep 1000\n").build());
+        Eventually.until(WAIT, "the job runs", () -> !supervisor.running().isEmpty());
+        supervisor.close();
+
+        supervisor = new JobSupervisor("node-1", spool);
+        assertThat(supervisor.ended()).isEmpty();
+        assertThat(supervisor.running()).isEmpty();
+    }
+
+    @Test
+    void aCorruptJournalIsMovedAsideAndTheAgentStartsWithoutIt() throws Exception {
+        supervisor.close();
+        Files.write(spool.resolve(EndedJournal.FILE_NAME), new byte[] {(byte) 0xff, 0x01, 0x02});
+
+        supervisor = new JobSupervisor("node-1", spool);
+
+        assertThat(supervisor.ended()).isEmpty();
+        assertThat(spool.resolve(EndedJournal.FILE_NAME + ".corrupt")).exists();
+    }
+
+    @Test
+    void aJournalWrittenByANewerAgentIsRefusedWithItsVersion() throws Exception {
+        supervisor.close();
+        Files.write(spool.resolve(EndedJournal.FILE_NAME),
+                dev.rota.agent.v1.AgentJournal.newBuilder().setVersion(EndedJournal.VERSION + 1).build().toByteArray());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new JobSupervisor("node-1", spool))
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("version " + (EndedJournal.VERSION + 1))
+                .hasMessageContaining("newer rota-agent");
+        supervisor = new JobSupervisor("node-1", dir.resolve("other-spool")); // for @AfterEach
+    }
+
     private static long batchProcessesOf(Path script) {
         return ProcessHandle.current().children()
                 .filter(h -> h.info().arguments().map(a -> List.of(a).contains(script.toString())).orElse(false))
