@@ -74,6 +74,52 @@ class RestartIT {
         }
     }
 
+    /**
+     * The agent journal: jobs end while rotad is down, then their agent restarts too (SIGKILL, the
+     * harshest case). The new agent still reports the real exits, so rotad records them instead of
+     * taking the jobs for lost and running them a second time.
+     */
+    @Test
+    void exits_seen_while_rotad_was_down_survive_an_agent_restart(@TempDir Path dir) throws IOException {
+        try (RotaProcesses cluster = new RotaProcesses(dir)) {
+            cluster.startDaemon().startAgent("node-1", 8);
+            Path work = Files.createDirectories(dir.resolve("work"));
+            String script = "#!/bin/bash\necho started >> starts-$SLURM_JOB_ID\n"
+                    + "while [ ! -e go-$SLURM_JOB_ID ]; do sleep 0.1; done\necho done\nexit $((SLURM_JOB_ID % 2 * 3))\n";
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                ids.add(cluster.jobs().submitJob(SubmitJobRequest.newBuilder().setSpec(JobSpec.newBuilder()
+                        .setName("journalled").setNodes(1).setGpusPerNode(1).setScript(script)
+                        .setWorkingDir(work.toString()).setTimeLimit(Duration.newBuilder().setSeconds(600))
+                        .putEnvironment("PATH", System.getenv("PATH"))).build()).getJobId());
+            }
+            cluster.await("both jobs to run", SOON, () -> ids.stream()
+                    .allMatch(id -> Files.exists(work.resolve("starts-" + id))));
+
+            cluster.killDaemon();
+            for (long id : ids) {
+                Files.createFile(work.resolve("go-" + id));
+            }
+            cluster.await("both jobs to end while rotad is down", SOON, () -> ids.stream()
+                    .allMatch(id -> read(work.resolve("rota-" + id + ".out")).contains("done")));
+            cluster.killAgent("node-1");
+
+            cluster.startDaemon().startAgent("node-1", 8);
+
+            for (long id : ids) {
+                Job job = cluster.awaitJob(id, "to end", SOON,
+                        j -> j.getState().getNumber() > JobState.JOB_STATE_RUNNING_VALUE);
+                int expected = (int) (id % 2 * 3);
+                assertThat(job.getState()).as("job %d", id)
+                        .isEqualTo(expected == 0 ? JobState.JOB_STATE_COMPLETED : JobState.JOB_STATE_FAILED);
+                assertThat(job.getExitCode()).as("job %d exit code", id).isEqualTo(expected);
+                assertThat(job.getAttempts()).as("job %d attempts", id).isEqualTo(1);
+                assertThat(Files.readAllLines(work.resolve("starts-" + id))).as("job %d started once", id)
+                        .containsExactly("started");
+            }
+        }
+    }
+
     private static String read(Path p) {
         try {
             return Files.exists(p) ? Files.readString(p) : "";
