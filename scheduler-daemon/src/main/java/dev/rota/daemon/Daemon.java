@@ -105,7 +105,9 @@ public final class Daemon implements AutoCloseable {
         SchedulerEngine engine = SchedulerEngine.restore(config.engine(), stored.nextJobId(), stored.nodes(),
                 stored.jobs());
         AgentSessions sessions = new AgentSessions(config.agentSilenceLimit());
-        DaemonMetrics metrics = new DaemonMetrics();
+        DaemonMetrics metrics = new DaemonMetrics(config.engine().defaultPartition());
+        metrics.watchAgents(sessions::connected, sessions::maxSilenceNanos);
+        metrics.watchStore(config.dataDir().resolve("db"));
         Clock clock = Clock.systemUTC();
         EngineLoop[] loopRef = new EngineLoop[1];
         TimerService timers = new TimerService(clock, event -> loopRef[0].submit(event));
@@ -127,6 +129,7 @@ public final class Daemon implements AutoCloseable {
             CallerIdentity identity = new CallerIdentity();
             server = NettyServerBuilder.forAddress(config.listen().socketAddress())
                     .callExecutor(new InlineCalls())
+                    .intercept(metrics.grpc())
                     .addService(ServerInterceptors.intercept(new JobEndpoint(loop, store), identity))
                     .addService(ServerInterceptors.intercept(new NodeEndpoint(loop,
                             config.engine().defaultPartition()), identity))

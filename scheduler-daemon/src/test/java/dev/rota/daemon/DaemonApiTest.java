@@ -279,13 +279,19 @@ class DaemonApiTest {
     @Test
     void metrics_and_health_are_served_over_http() throws Exception {
         start();
+        assertThatThrownBy(() -> jobs("alice").submitJob(SubmitJobRequest.newBuilder().setSpec(spec(1, 16)).build()))
+                .isInstanceOf(StatusRuntimeException.class);
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + daemon.metricsAddress().getPort();
         HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("# HELP rota_jobs ").contains("rota_jobs{state=\"pending\"} 0.0")
-                .contains("rota_store_commit_seconds");
+        assertThat(metrics.body()).contains("# HELP rota_jobs ")
+                .contains("rota_jobs{partition=\"main\",state=\"pending\"} 0.0")
+                .contains("rota_store_commit_seconds")
+                .contains("rota_job_submissions_total{outcome=\"rejected\"} 1.0")
+                .contains("rota_grpc_server_handled_total{code=\"FAILED_PRECONDITION\","
+                        + "method=\"rota.api.v1.JobService/SubmitJob\"} 1.0");
         assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     }

@@ -65,6 +65,15 @@ public final class AgentSessions implements AutoCloseable {
         return byNode.size();
     }
 
+    /** The longest time, in nanoseconds, any connected agent has sent nothing; 0 with none connected. */
+    public long maxSilenceNanos() {
+        long max = 0;
+        for (AgentSession s : byNode.values()) {
+            max = Math.max(max, s.silentForNanos());
+        }
+        return max;
+    }
+
     /** Sends a launch to every node of the allocation. */
     public void launch(Effect.LaunchJob launch) {
         for (int i = 0; i < launch.nodes().size(); i++) {

@@ -56,6 +56,14 @@ public final class EngineLoop implements AutoCloseable {
     public interface StepListener {
         void stepped(int events, long stepNanos, long commitNanos);
 
+        /**
+         * A step's snapshot was published: {@code after} replaced {@code before} because of
+         * {@code changes} (already durable). Called before the step's effects are carried out and its
+         * callers answered.
+         */
+        default void published(ClusterSnapshot before, ClusterSnapshot after, List<StateChange> changes) {
+        }
+
         /** The loop stopped for good, for the reason given (a failed commit, shutdown, a bug). */
         default void stopped(String why) {
         }
@@ -183,7 +191,10 @@ public final class EngineLoop implements AutoCloseable {
         long t1 = System.nanoTime();
         store.commit(result.changes());
         long t2 = System.nanoTime();
-        snapshot.set(nextSnapshot(snapshot.get(), events, result));
+        ClusterSnapshot before = snapshot.get();
+        snapshot.set(nextSnapshot(before, events, result));
+        // Before anyone is told: a caller that sees its job accepted then finds it counted.
+        listener.published(before, snapshot.get(), result.changes());
         assert snapshot.get().equals(engine.snapshot()) : "published snapshot diverged from the engine";
         synchronized (published) {
             published.notifyAll();
