@@ -7,8 +7,13 @@ import dev.rota.agent.health.HealthCheckProgram;
 import dev.rota.agent.health.HealthMonitor;
 import dev.rota.agent.health.HealthPolicy;
 import dev.rota.agent.health.HealthSettings;
+import dev.rota.agent.metrics.AgentHttp;
+import dev.rota.agent.metrics.AgentMetrics;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,6 +77,12 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
             defaultValue = "127.0.0.1:0", description = "Where srun reaches this agent; port 0 picks one (default: ${DEFAULT-VALUE}).")
     HostPort listen;
+
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+            defaultValue = "127.0.0.1:0",
+            description = "HTTP address for /metrics, /healthz, /readyz; port 0 picks one, printed at start "
+                    + "(default: ${DEFAULT-VALUE}; give a fixed port, reachable by Prometheus, on a real host).")
+    HostPort metricsListen;
 
     @Option(names = "--fake-gpus", paramLabel = "N", description = "Pretend to have N GPUs instead of asking nvidia-smi.")
     Integer fakeGpus;
@@ -206,15 +217,29 @@ public final class AgentMain implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         AgentConfig config = config();
         NodeAgent agent = NodeAgent.start(config);
+        AgentHttp http;
+        try {
+            AgentMetrics metrics = new AgentMetrics(AgentMetrics.Source.of(agent));
+            http = new AgentHttp(new InetSocketAddress(metricsListen.host(), metricsListen.port()), metrics::scrape,
+                    // Ready: registered with the daemon (the GPUs were discovered before the agent started).
+                    agent::connected);
+        } catch (IOException e) {
+            agent.close();
+            throw new UncheckedIOException("cannot listen on " + metricsListen + " for metrics: " + e.getMessage()
+                    + " (use --metrics-listen)", e);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            http.close();
             agent.close();
             stopped.countDown();
         }, "rota-agent-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
+        InetSocketAddress m = http.address();
         out.println("rota-agent " + agent.nodeName() + ": steps on " + agent.address() + ", "
                 + agent.gpus().size() + " GPUs (" + config.gpus().describe()
                 + (agent.gpus().isEmpty() ? "" : ", " + agent.gpus().getFirst().model()) + "), rotad at "
-                + config.daemonTarget());
+                + config.daemonTarget() + ", metrics on http://" + new HostPort(m.getAddress().getHostAddress(),
+                        m.getPort()) + "/metrics");
         out.flush();
         stopped.await();
         return 0;

@@ -151,6 +151,16 @@ public final class NodeAgent implements AutoCloseable {
         return link.isConnected();
     }
 
+    /** Time since the last contact with the daemon ({@link DaemonLink#sinceContact}). */
+    public java.time.Duration sinceDaemonContact() {
+        return link.sinceContact();
+    }
+
+    /** How many allocations (jobs) this node runs now. */
+    public int runningJobs() {
+        return supervisor.running().size();
+    }
+
     /** Stops the link and the StepService, and kills the jobs unless configured not to. Idempotent. */
     @Override
     public void close() {

@@ -82,6 +82,8 @@ public final class DaemonLink implements AutoCloseable {
     private volatile int generation;
     private volatile boolean connected;
     private volatile boolean closed;
+    /** {@link System#nanoTime()} of the last contact with the daemon (see {@link #sinceContact}). */
+    private volatile long lastContactNanos = System.nanoTime();
 
     private DaemonLink(ManagedChannel channel, String daemon, Identity identity, JobSupervisor supervisor,
             Duration heartbeat, Supplier<NodeHealth> health) {
@@ -132,6 +134,15 @@ public final class DaemonLink implements AutoCloseable {
     /** Whether the current stream has been answered by the daemon. */
     public boolean isConnected() {
         return connected;
+    }
+
+    /**
+     * Time since the last contact with the daemon: a message received from it, or a heartbeat handed
+     * to the transport of a registered stream (since the link started, before any contact). Grows
+     * while the daemon is unreachable. Any thread.
+     */
+    public Duration sinceContact() {
+        return Duration.ofNanos(System.nanoTime() - lastContactNanos);
     }
 
     /** Sends {@code ended} on the stream if one is open; otherwise the next Register carries it. Any thread. */
@@ -270,7 +281,9 @@ public final class DaemonLink implements AutoCloseable {
                 if (h != null) {
                     beat.setHealth(h);
                 }
-                send(AgentMessage.newBuilder().setHeartbeat(beat).build());
+                if (send(AgentMessage.newBuilder().setHeartbeat(beat).build()) && connected) {
+                    lastContactNanos = System.nanoTime();
+                }
             }
         } catch (RuntimeException e) {
             // A periodic task that throws is never run again: log and keep beating.
@@ -278,21 +291,25 @@ public final class DaemonLink implements AutoCloseable {
         }
     }
 
-    private void send(AgentMessage message) {
+    /** Sends on the open stream; whether the transport took the message. */
+    private boolean send(AgentMessage message) {
         if (stream == null || closed) {
-            return;
+            return false;
         }
         try {
             stream.onNext(message);
+            return true;
         } catch (RuntimeException e) {
             // The call is already over; its onError/onCompleted will arrive and reconnect.
             LOG.log(Level.FINE, "send failed", e);
+            return false;
         }
     }
 
     // ---- on gRPC threads ----
 
     private void handle(int gen, DaemonMessage message) {
+        lastContactNanos = System.nanoTime();
         switch (message.getKindCase()) {
             case REGISTERED -> run(() -> answered(gen));
             case LAUNCH -> {

@@ -93,6 +93,9 @@ public final class DaemonMetrics implements EngineLoop.StepListener {
     /** @param partition the partition every node belongs to (the engine's default partition) */
     public DaemonMetrics(String partition) {
         this.partition = partition;
+        // Filters first: Micrometer applies them only to meters registered after them.
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
+                || id.getName().equals("system.cpu.count")));
         stepTimer = Timer.builder("rota_engine_step_seconds")
                 .description("Time the engine takes to handle one batch of events, scheduling cycle included "
                         + "(excluding the store commit)")
@@ -155,13 +158,11 @@ public final class DaemonMetrics implements EngineLoop.StepListener {
     }
 
     /**
-     * Binds the JVM and process metrics, leaving out the two whose names {@code promtool check metrics}
-     * rejects ({@code process_cpu_time_ns_total}, {@code system_cpu_count}); the CPU time is exported
-     * as the conventional {@code process_cpu_seconds_total} instead.
+     * Binds the JVM and process metrics. The constructor's filter leaves out the two whose names
+     * {@code promtool check metrics} rejects ({@code process_cpu_time_ns_total}, {@code system_cpu_count});
+     * the CPU time is exported as the conventional {@code process_cpu_seconds_total} instead.
      */
-    static void bindJvmMetrics(MeterRegistry registry) {
-        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
-                || id.getName().equals("system.cpu.count")));
+    private static void bindJvmMetrics(MeterRegistry registry) {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             FunctionCounter.builder("process_cpu_seconds_total", os, o -> o.getProcessCpuTime() / 1e9)
                     .description("CPU time this process used, in seconds").register(registry);
