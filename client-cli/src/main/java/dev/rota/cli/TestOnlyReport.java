@@ -5,7 +5,7 @@ import dev.rota.cli.json.JsonWriter;
 import dev.rota.cli.sbatch.BatchRequest;
 import dev.rota.cli.sbatch.Origin;
 import dev.rota.cli.sbatch.Setting;
-import dev.rota.cli.slurm.SlurmTime;
+import dev.rota.core.time.SlurmTime;
 import java.time.Duration;
 import java.util.List;
 

@@ -3,7 +3,7 @@ package dev.rota.cli.render;
 import dev.rota.api.v1.Job;
 import dev.rota.cli.render.Table.Column;
 import dev.rota.cli.slurm.SlurmStates;
-import dev.rota.cli.slurm.SlurmTime;
+import dev.rota.core.time.SlurmTime;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;

@@ -4,7 +4,7 @@ import dev.rota.api.v1.Job;
 import dev.rota.api.v1.JobState;
 import dev.rota.cli.render.Table.Column;
 import dev.rota.cli.slurm.SlurmStates;
-import dev.rota.cli.slurm.SlurmTime;
+import dev.rota.core.time.SlurmTime;
 import java.time.Instant;
 import java.util.List;
 

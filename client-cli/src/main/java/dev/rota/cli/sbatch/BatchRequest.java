@@ -1,7 +1,7 @@
 package dev.rota.cli.sbatch;
 
 import dev.rota.cli.slurm.SlurmMemory;
-import dev.rota.cli.slurm.SlurmTime;
+import dev.rota.core.time.SlurmTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package dev.rota.cli.slurm;
+package dev.rota.core.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

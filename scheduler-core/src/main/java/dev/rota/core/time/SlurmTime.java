@@ -1,4 +1,4 @@
-package dev.rota.cli.slurm;
+package dev.rota.core.time;
 
 import java.time.Duration;
 import java.util.Locale;
