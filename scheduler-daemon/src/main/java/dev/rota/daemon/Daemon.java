@@ -103,7 +103,7 @@ public final class Daemon implements AutoCloseable {
     private static Daemon start(Config config, StateStore store) {
         StoredState stored = store.load(config.engine().finishedInMemory());
         SchedulerEngine engine = SchedulerEngine.restore(config.engine(), stored.nextJobId(), stored.nodes(),
-                stored.jobs());
+                stored.jobs(), stored.usage());
         AgentSessions sessions = new AgentSessions(config.agentSilenceLimit());
         DaemonMetrics metrics = new DaemonMetrics(config.engine().defaultPartition());
         metrics.watchAgents(sessions::connected, sessions::maxSilenceNanos);

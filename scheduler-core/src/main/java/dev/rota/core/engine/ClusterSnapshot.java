@@ -30,17 +30,35 @@ import java.util.TreeMap;
  * @param nodes           every known node, in natural name order
  * @param estimatedStarts when the blocked jobs that hold a reservation will start at the latest,
  *                        if running jobs use their whole time limits (a handful of jobs)
+ * @param judgement       the last full scheduling cycle's priorities and fair-share tree
  */
 public record ClusterSnapshot(long step, SortedMap<JobId, Job> jobs, List<NodeView> nodes,
-        SortedMap<JobId, java.time.Instant> estimatedStarts) {
+        SortedMap<JobId, java.time.Instant> estimatedStarts, Judgement judgement) {
     public ClusterSnapshot {
         jobs = jobs instanceof JobTable table ? table : JobTable.copyOf(jobs);
         nodes = List.copyOf(nodes);
         estimatedStarts = Collections.unmodifiableSortedMap(new TreeMap<>(estimatedStarts));
+        java.util.Objects.requireNonNull(judgement, "judgement");
     }
 
     public ClusterSnapshot(long step, SortedMap<JobId, Job> jobs, List<NodeView> nodes) {
-        this(step, jobs, nodes, new TreeMap<>());
+        this(step, jobs, nodes, new TreeMap<>(), Judgement.NONE);
+    }
+
+    /**
+     * What the last full scheduling cycle judged: each pending job's priority and the fair-share
+     * tree, as of {@code at} (null before the first cycle). Jobs submitted since are not in it.
+     * The priorities map is not copied (up to every pending job): the engine hands over a map it
+     * never changes again.
+     */
+    public record Judgement(java.time.Instant at, SortedMap<JobId, dev.rota.core.policy.Priority> priorities,
+            List<dev.rota.core.policy.FairTree.Row> shares) {
+        public static final Judgement NONE = new Judgement(null, new TreeMap<>(), List.of());
+
+        public Judgement {
+            priorities = Collections.unmodifiableSortedMap(priorities);
+            shares = List.copyOf(shares);
+        }
     }
 
     public static ClusterSnapshot empty() {
@@ -66,7 +84,7 @@ public record ClusterSnapshot(long step, SortedMap<JobId, Job> jobs, List<NodeVi
      */
     public ClusterSnapshot next(long nextStep, Collection<Job> upserted, List<NodeView> nodes,
             SortedMap<JobId, java.time.Instant> starts) {
-        return new ClusterSnapshot(nextStep, ((JobTable) jobs).with(upserted), nodes, starts);
+        return new ClusterSnapshot(nextStep, ((JobTable) jobs).with(upserted), nodes, starts, judgement);
     }
 
     /**

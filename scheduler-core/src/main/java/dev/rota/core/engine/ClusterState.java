@@ -34,6 +34,16 @@ final class ClusterState {
      */
     final SortedMap<JobId, Event.AllocationEnded> deferredExits = new TreeMap<>();
     long nextJobId = 1;
+    /** Charged usage per user and account (running jobs are added when judged, not here). */
+    final SortedMap<dev.rota.core.policy.UsageKey, dev.rota.core.policy.Usage> usage = new TreeMap<>();
+    /**
+     * The last full cycle's judgement (the fair-share tree and each pending job's priority then),
+     * replaced whole by each full cycle and never changed after; null before the first.
+     */
+    ClusterSnapshot.Judgement judgement;
+    dev.rota.core.policy.FairTree fairTree;
+    /** Priorities of jobs submitted since the last full cycle, judged with its fair-share tree. */
+    final SortedMap<JobId, dev.rota.core.policy.Priority> newPriorities = new TreeMap<>();
 
     /** One node: its persisted record plus what is derived at run time. */
     static final class NodeEntry {
@@ -141,7 +151,12 @@ final class ClusterState {
         for (NodeEntry n : nodes.values()) {
             views.add(n.view());
         }
-        return new ClusterSnapshot(step, jobs, views, estimatedStarts());
+        return new ClusterSnapshot(step, jobs, views, estimatedStarts(), judgement());
+    }
+
+    /** The last full cycle's priorities and fair-share tree, for queries. */
+    ClusterSnapshot.Judgement judgement() {
+        return judgement == null ? ClusterSnapshot.Judgement.NONE : judgement;
     }
 
     /** The start each reserved job was promised in the last cycle. */

@@ -1,5 +1,6 @@
 package dev.rota.core.engine;
 
+import dev.rota.core.policy.Policy;
 import java.time.Duration;
 
 /**
@@ -19,37 +20,45 @@ import java.time.Duration;
  * @param finishedInMemory how many finished jobs the engine keeps (most recently ended first) for
  *                         queries; older ones live only in the store's history (Slurm's MinJobAge,
  *                         by count rather than time so that it stays deterministic)
+ * @param policy           accounts, users, QoS and priority weights; {@link Policy#open} of
+ *                         {@code defaultAccount} when the daemon has no policy file
  */
 public record EngineConfig(String defaultPartition, String defaultAccount, Duration killGrace, int masterPortBase,
-        int masterPortSpan, Duration nodeDownTimeout, int requeueLimit, int reservations, int finishedInMemory) {
+        int masterPortSpan, Duration nodeDownTimeout, int requeueLimit, int reservations, int finishedInMemory,
+        Policy policy) {
 
     public static EngineConfig defaults() {
         return new EngineConfig("main", "default", Duration.ofSeconds(10), 12000, 20000, Duration.ofSeconds(10), 3,
-                8, 10_000);
+                8, 10_000, Policy.open("default"));
     }
 
     public EngineConfig withReservations(int count) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, count, finishedInMemory);
+                nodeDownTimeout, requeueLimit, count, finishedInMemory, policy);
     }
 
     public EngineConfig withFinishedInMemory(int count) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, reservations, count);
+                nodeDownTimeout, requeueLimit, reservations, count, policy);
     }
 
     public EngineConfig withKillGrace(Duration grace) {
         return new EngineConfig(defaultPartition, defaultAccount, grace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, reservations, finishedInMemory);
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy);
     }
 
     public EngineConfig withNodeDownTimeout(Duration timeout) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan, timeout,
-                requeueLimit, reservations, finishedInMemory);
+                requeueLimit, reservations, finishedInMemory, policy);
     }
 
     public EngineConfig withRequeueLimit(int limit) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, limit, reservations, finishedInMemory);
+                nodeDownTimeout, limit, reservations, finishedInMemory, policy);
+    }
+
+    public EngineConfig withPolicy(Policy newPolicy) {
+        return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, newPolicy);
     }
 }

@@ -18,6 +18,14 @@ import dev.rota.core.node.NodeRecord;
 import dev.rota.core.node.NodeNames;
 import dev.rota.core.plan.AvailabilityProfile;
 import dev.rota.core.plan.Reservation;
+import dev.rota.core.policy.Account;
+import dev.rota.core.policy.FairTree;
+import dev.rota.core.policy.Limits;
+import dev.rota.core.policy.Policy;
+import dev.rota.core.policy.Priority;
+import dev.rota.core.policy.Qos;
+import dev.rota.core.policy.Usage;
+import dev.rota.core.policy.UsageKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,8 +46,11 @@ import java.util.SortedMap;
  * time is the {@code at} of each event. When a batch changed anything that may let a job start, a
  * scheduling cycle runs at the end of the batch, at the time of its last event.
  *
- * <p>Scheduling here is FIFO by job id without backfill: the first job that does not fit blocks
- * the ones behind it (pending reason {@code Priority}). Fair share and backfill come with issue #6.
+ * <p>Each full scheduling cycle judges every pending job's multifactor priority (fair share from
+ * the account tree's decayed usage, age, size, QoS; {@link dev.rota.core.policy}) and walks the
+ * queue in that order: a job starts when its gang fits now without delaying any reservation
+ * (backfill); the first blocked jobs get reservations; jobs over an account's or QoS's limits or
+ * budget wait with that reason.
  */
 public final class SchedulerEngine {
     private static final String KILL_NOW = "KILL";
@@ -72,8 +83,15 @@ public final class SchedulerEngine {
      */
     public static SchedulerEngine restore(EngineConfig config, long nextJobId, Collection<NodeRecord> nodes,
             Collection<Job> jobs) {
+        return restore(config, nextJobId, nodes, jobs, java.util.Map.of());
+    }
+
+    /** As {@link #restore(EngineConfig, long, Collection, Collection)}, with the charged usage the store kept. */
+    public static SchedulerEngine restore(EngineConfig config, long nextJobId, Collection<NodeRecord> nodes,
+            Collection<Job> jobs, java.util.Map<UsageKey, Usage> usage) {
         SchedulerEngine engine = new SchedulerEngine(config);
         ClusterState s = engine.state;
+        s.usage.putAll(usage);
         for (NodeRecord n : nodes) {
             s.nodes.put(n.name(), new NodeEntry(n));
         }
@@ -140,6 +158,7 @@ public final class SchedulerEngine {
         Instant last = null;
         for (Event e : events) {
             last = e.at();
+            step.now = e.at();
             step.outcomes.add(apply(e, step));
         }
         boolean onlySubmissions = !events.isEmpty()
@@ -168,6 +187,8 @@ public final class SchedulerEngine {
         final List<Effect> effects = new ArrayList<>();
         final List<Outcome> outcomes = new ArrayList<>();
         boolean cycleNeeded;
+        /** The time of the event being applied. */
+        Instant now;
         /** Jobs this step submitted, in id order. */
         final List<JobId> submitted = new ArrayList<>();
     }
@@ -203,10 +224,14 @@ public final class SchedulerEngine {
         if (infeasible.isPresent()) {
             return new Rejected(Rejection.INFEASIBLE, infeasible.get());
         }
-        String account = spec.account().isEmpty() ? config.defaultAccount() : spec.account();
-        JobSpec filled = new JobSpec(spec.name(), spec.user(), account, partition, spec.nodes(), spec.tasksPerNode(),
-                spec.gpusPerNode(), spec.timeLimit(), spec.script(), spec.scriptArgs(), spec.workingDir(),
-                spec.outputPattern(), spec.errorPattern(), spec.environment(), spec.requeue());
+        JobSpec filled;
+        switch (config.policy().resolve(spec.user(), spec.account(), spec.qos())) {
+            case Policy.Resolution.Refused r -> {
+                return new Rejected(r.reason().contains("may not charge") ? Rejection.PERMISSION_DENIED
+                        : Rejection.INFEASIBLE, r.reason());
+            }
+            case Policy.Resolution.Resolved r -> filled = spec.resolved(r.account(), partition, r.qos());
+        }
         JobId id = JobId.of(state.nextJobId++);
         int port = config.masterPortBase() + (int) (id.value() % config.masterPortSpan());
         Job job = Job.submitted(id, filled, e.at(), port);
@@ -582,63 +607,326 @@ public final class SchedulerEngine {
     // ---- the scheduling cycle ----
 
     /**
-     * One scheduling cycle: pending jobs in priority order (job id, for now). A job starts when its
+     * One scheduling cycle. A batch of only submissions plans only the new jobs against the standing
+     * reservations ({@link #planSubmitted}); anything else re-plans the whole queue ({@link #planAll}).
+     */
+    private void runCycle(Instant now, Step step, boolean onlySubmissions) {
+        if (onlySubmissions && !step.submitted.isEmpty() && state.fairTree != null && planSubmitted(now, step)) {
+            return;
+        }
+        planAll(now, step);
+    }
+
+    /**
+     * The full cycle: judge every pending job, then walk the queue by priority (highest first, then
+     * oldest id). A job over a limit or budget waits with that reason. Otherwise it starts when its
      * gang fits now without delaying any reservation (backfill); the first blocked jobs, up to the
      * configured depth, get a reservation at the earliest time their gang fits, which later jobs may
      * not delay. Time limits bound when running jobs give their GPUs back.
      */
-    private void runCycle(Instant now, Step step, boolean onlySubmissions) {
+    private void planAll(Instant now, Step step) {
         AvailabilityProfile profile = availability(now);
         CapacityNow capacity = new CapacityNow(profile);
-        // New submissions come last in priority order and free nothing: when a batch holds only
-        // those, the previous cycle's decisions and reservations stand, and only the new jobs need
-        // a look. That keeps a submit's cost independent of the queue's length.
-        java.util.Collection<JobId> considered;
-        if (onlySubmissions && !step.submitted.isEmpty()) {
-            for (var r : state.reservations.values()) {
-                Job reserved = state.jobs.get(r.job());
-                for (String node : r.nodes()) {
-                    profile.take(node, r.start(), r.start().plus(reserved.spec().timeLimit()),
-                            reserved.spec().gpusPerNode());
-                }
-            }
-            considered = List.copyOf(step.submitted);
-        } else {
-            state.reservations.clear();
-            considered = List.copyOf(state.pending);
-        }
-        boolean firstBlocked = true;
-        for (JobId id : considered) {
-            firstBlocked = firstBlocked && state.pending.first().equals(id);
+        state.reservations.clear();
+        Judge judge = judge(now);
+        int n = state.pending.size();
+        Job[] order = new Job[n];
+        long[] rank = new long[n];
+        SortedMap<JobId, Priority> priorities = new java.util.TreeMap<>();
+        int i = 0;
+        for (JobId id : state.pending) {
             Job job = state.jobs.get(id);
-            JobSpec spec = job.spec();
-            if (capacity.mightFit(spec.nodes(), spec.gpusPerNode())) {
-                Optional<List<String>> nodes = profile.fit(spec.nodes(), spec.gpusPerNode(), now, spec.timeLimit());
-                if (nodes.isPresent()) {
-                    start(job, nodes.get(), now, profile, step);
-                    capacity.invalidate();
-                    continue;
-                }
+            Priority p = judge.priority(job);
+            priorities.put(id, p);
+            order[i] = job;
+            rank[i] = p.priority();
+            i++;
+        }
+        Integer[] idx = new Integer[n];
+        for (int k = 0; k < n; k++) {
+            idx[k] = k;
+        }
+        // Highest priority first; equal priorities in submission (id) order, which state.pending already is.
+        java.util.Arrays.sort(idx, (a, b) -> rank[a] != rank[b] ? Long.compare(rank[b], rank[a])
+                : Integer.compare(a, b));
+        state.newPriorities.clear();
+        state.judgement = new ClusterSnapshot.Judgement(now, java.util.Collections.unmodifiableSortedMap(priorities),
+                judge.tree.rows());
+        Tally tally = new Tally(now);
+        boolean firstBlocked = true;
+        for (int k = 0; k < n; k++) {
+            Job job = order[idx[k]];
+            Optional<String> limited = tally.blocked(job);
+            if (limited.isPresent()) {
+                setReason(job, limited.get(), step);
+                continue;
+            }
+            if (tryStart(job, now, profile, capacity, step)) {
+                tally.add(job);
+                continue;
             }
             String reason;
             if (state.reservations.size() < config.reservations()) {
-                Optional<Reservation> r = earliest(job, profile);
-                if (r.isEmpty()) {
-                    // Not on the nodes that may take work now, at any time: they are down or drained.
-                    reason = "ReqNodeNotAvail";
-                } else {
-                    for (String node : r.get().nodes()) {
-                        profile.take(node, r.get().start(), r.get().start().plus(spec.timeLimit()),
-                                spec.gpusPerNode());
-                    }
-                    state.reservations.put(id, r.get());
-                    reason = firstBlocked ? "Resources" : ClusterState.PRIORITY;
-                }
+                reason = reserve(job, profile) ? (firstBlocked ? "Resources" : ClusterState.PRIORITY) : "ReqNodeNotAvail";
             } else {
                 reason = ClusterState.PRIORITY;
             }
             firstBlocked = false;
             setReason(job, reason, step);
+        }
+    }
+
+    /**
+     * Plans only this step's submissions, judged with the last full cycle's fair-share tree, against
+     * the standing reservations: that keeps a submit's cost independent of the queue's length. A new
+     * job that cannot start now and outranks a job holding a reservation changes whose turn it is:
+     * then this returns false and the caller re-plans everything (starts made so far stand: they
+     * delayed no reservation).
+     */
+    private boolean planSubmitted(Instant now, Step step) {
+        AvailabilityProfile profile = availability(now);
+        long lowestReserved = Long.MAX_VALUE;
+        for (var r : state.reservations.values()) {
+            Job reserved = state.jobs.get(r.job());
+            for (String node : r.nodes()) {
+                profile.take(node, r.start(), r.start().plus(reserved.spec().timeLimit()),
+                        reserved.spec().gpusPerNode());
+            }
+            Priority p = state.judgement.priorities().get(r.job());
+            if (p == null) {
+                p = state.newPriorities.get(r.job());
+            }
+            lowestReserved = Math.min(lowestReserved, p == null ? Long.MIN_VALUE : p.priority());
+        }
+        CapacityNow capacity = new CapacityNow(profile);
+        Judge judge = new Judge(state.fairTree, now);
+        Tally tally = new Tally(now);
+        boolean firstBlocked = state.reservations.isEmpty();
+        for (JobId id : List.copyOf(step.submitted)) {
+            Job job = state.jobs.get(id);
+            if (job == null || job.state() != JobState.PENDING) {
+                continue;
+            }
+            Priority p = judge.priority(job);
+            state.newPriorities.put(id, p);
+            Optional<String> limited = tally.blocked(job);
+            if (limited.isPresent()) {
+                setReason(job, limited.get(), step);
+                continue;
+            }
+            if (tryStart(job, now, profile, capacity, step)) {
+                tally.add(job);
+                continue;
+            }
+            if (p.priority() > lowestReserved) {
+                return false;
+            }
+            String reason = ClusterState.PRIORITY;
+            if (state.reservations.size() < config.reservations()) {
+                reason = reserve(job, profile) ? (firstBlocked ? "Resources" : ClusterState.PRIORITY) : "ReqNodeNotAvail";
+            }
+            firstBlocked = false;
+            setReason(job, reason, step);
+        }
+        return true;
+    }
+
+    /** Starts {@code job} if its gang fits now without delaying a reservation. */
+    private boolean tryStart(Job job, Instant now, AvailabilityProfile profile, CapacityNow capacity, Step step) {
+        JobSpec spec = job.spec();
+        if (!capacity.mightFit(spec.nodes(), spec.gpusPerNode())) {
+            return false;
+        }
+        Optional<List<String>> nodes = profile.fit(spec.nodes(), spec.gpusPerNode(), now, spec.timeLimit());
+        if (nodes.isEmpty()) {
+            return false;
+        }
+        start(job, nodes.get(), now, profile, step);
+        capacity.invalidate();
+        return true;
+    }
+
+    /**
+     * Reserves the earliest place {@code job} fits; false when it fits nowhere at any time (its
+     * nodes are down or drained).
+     */
+    private boolean reserve(Job job, AvailabilityProfile profile) {
+        Optional<Reservation> r = earliest(job, profile);
+        if (r.isEmpty()) {
+            return false;
+        }
+        for (String node : r.get().nodes()) {
+            profile.take(node, r.get().start(), r.get().start().plus(job.spec().timeLimit()), job.spec().gpusPerNode());
+        }
+        state.reservations.put(job.id(), r.get());
+        return true;
+    }
+
+    // ---- policy: priority, limits, budgets ----
+
+    /** The multifactor priority of jobs at one moment, with one fair-share tree. */
+    private final class Judge {
+        final FairTree tree;
+        final Instant now;
+        final int clusterGpus;
+        final long maxQos;
+
+        Judge(FairTree tree, Instant now) {
+            this.tree = tree;
+            this.now = now;
+            int gpus = 0;
+            for (NodeEntry n : state.nodes.values()) {
+                gpus += n.record.gpus().size();
+            }
+            this.clusterGpus = gpus;
+            this.maxQos = config.policy().maxQosPriority();
+        }
+
+        Priority priority(Job job) {
+            Policy policy = config.policy();
+            UsageKey key = new UsageKey(job.spec().account(), job.spec().user());
+            Qos qos = policy.qos().get(job.spec().qos().isEmpty() ? policy.defaultQos() : job.spec().qos());
+            double fairShare = tree.knows(key) ? tree.factor(key) : 1.0;
+            return Priority.of(policy.weights(), job.submitTime(), now, fairShare, job.spec().totalGpus(), clusterGpus,
+                    qos == null ? 0 : qos.priority(), maxQos);
+        }
+    }
+
+    /** Judges the queue at {@code now}: usage decayed to now, running jobs' GPU-time included. */
+    private Judge judge(Instant now) {
+        Policy policy = config.policy();
+        java.util.Map<UsageKey, Double> usage = new java.util.HashMap<>();
+        state.usage.forEach((k, u) -> usage.put(k, u.decayedAt(now, policy.usageHalfLife())));
+        for (NodeEntry n : state.nodes.values()) {
+            for (JobId id : n.running) {
+                Job j = state.jobs.get(id);
+                if (j.batchNode().map(n.record.name()::equals).orElse(false)) {
+                    usage.merge(new UsageKey(j.spec().account(), j.spec().user()),
+                            Usage.running(j.spec().totalGpus(), j.startTime(), now, policy.usageHalfLife()), Double::sum);
+                }
+            }
+        }
+        Set<UsageKey> members = new HashSet<>();
+        for (JobId id : state.pending) {
+            JobSpec spec = state.jobs.get(id).spec();
+            members.add(new UsageKey(spec.account(), spec.user()));
+        }
+        FairTree tree = FairTree.compute(policy, usage, members);
+        state.fairTree = tree;
+        return new Judge(tree, now);
+    }
+
+    /**
+     * What running jobs hold against the limits, and what each account has spent of its budget,
+     * at one moment; updated as the cycle starts jobs.
+     */
+    private final class Tally {
+        /** [GPUs, jobs] per account subtree, per (account, user), per QoS, per (QoS, user). */
+        final java.util.Map<String, int[]> account = new java.util.HashMap<>();
+        final java.util.Map<UsageKey, int[]> accountUser = new java.util.HashMap<>();
+        final java.util.Map<String, int[]> qos = new java.util.HashMap<>();
+        /** Keyed by (QoS name, user): a UsageKey whose first part names the QoS, not an account. */
+        final java.util.Map<UsageKey, int[]> qosUser = new java.util.HashMap<>();
+        /** GPU-seconds spent per account subtree, only for accounts on a budgeted lineage. */
+        final java.util.Map<String, Double> spent = new java.util.HashMap<>();
+        final boolean anyLimits;
+
+        Tally(Instant now) {
+            Policy policy = config.policy();
+            anyLimits = policy.accounts().values().stream().anyMatch(a -> !a.limits().isNone()
+                    || a.gpuHourBudget().isPresent()) || policy.qos().values().stream()
+                    .anyMatch(q -> !q.limits().isNone());
+            if (!anyLimits) {
+                return;
+            }
+            for (NodeEntry n : state.nodes.values()) {
+                for (JobId id : n.running) {
+                    Job j = state.jobs.get(id);
+                    if (j.batchNode().map(n.record.name()::equals).orElse(false)) {
+                        add(j);
+                        double seconds = Math.max(0, Duration.between(j.startTime(), now).toNanos() / 1e9);
+                        for (String a : lineage(j.spec().account())) {
+                            spent.merge(a, j.spec().totalGpus() * seconds, Double::sum);
+                        }
+                    }
+                }
+            }
+            state.usage.forEach((k, u) -> {
+                for (String a : lineage(k.account())) {
+                    spent.merge(a, u.total(), Double::sum);
+                }
+            });
+        }
+
+        private List<String> lineage(String account) {
+            return config.policy().accounts().containsKey(account) ? config.policy().lineage(account) : List.of();
+        }
+
+        void add(Job job) {
+            if (!anyLimits) {
+                return;
+            }
+            int gpus = job.spec().totalGpus();
+            for (String a : lineage(job.spec().account())) {
+                bump(account.computeIfAbsent(a, x -> new int[2]), gpus);
+                bump(accountUser.computeIfAbsent(new UsageKey(a, job.spec().user()), x -> new int[2]), gpus);
+            }
+            String q = qosOf(job);
+            bump(qos.computeIfAbsent(q, x -> new int[2]), gpus);
+            bump(qosUser.computeIfAbsent(new UsageKey(q, job.spec().user()), x -> new int[2]), gpus);
+        }
+
+        private static void bump(int[] c, int gpus) {
+            c[0] += gpus;
+            c[1]++;
+        }
+
+        private String qosOf(Job job) {
+            return job.spec().qos().isEmpty() ? config.policy().defaultQos() : job.spec().qos();
+        }
+
+        /** The pending reason that keeps {@code job} from starting now, if a limit or budget does. */
+        Optional<String> blocked(Job job) {
+            if (!anyLimits) {
+                return Optional.empty();
+            }
+            Policy policy = config.policy();
+            int gpus = job.spec().totalGpus();
+            String user = job.spec().user();
+            for (String a : lineage(job.spec().account())) {
+                Account acc = policy.accounts().get(a);
+                Optional<String> over = over(acc.limits(), account.get(a), accountUser.get(new UsageKey(a, user)), gpus,
+                        "Account");
+                if (over.isPresent()) {
+                    return over;
+                }
+                if (acc.gpuHourBudget().isPresent()
+                        && spent.getOrDefault(a, 0.0) >= acc.gpuHourBudget().getAsDouble() * 3600) {
+                    return Optional.of("AccountBudgetExhausted");
+                }
+            }
+            String q = qosOf(job);
+            Qos level = policy.qos().get(q);
+            return level == null ? Optional.empty()
+                    : over(level.limits(), qos.get(q), qosUser.get(new UsageKey(q, user)), gpus, "Qos");
+        }
+
+        private static Optional<String> over(Limits limits, int[] all, int[] mine, int gpus, String scope) {
+            int[] a = all == null ? new int[2] : all;
+            int[] m = mine == null ? new int[2] : mine;
+            if (limits.maxGpus().isPresent() && a[0] + gpus > limits.maxGpus().getAsInt()) {
+                return Optional.of(scope + "GpuLimit");
+            }
+            if (limits.maxRunningJobs().isPresent() && a[1] + 1 > limits.maxRunningJobs().getAsInt()) {
+                return Optional.of(scope + "JobLimit");
+            }
+            if (limits.maxGpusPerUser().isPresent() && m[0] + gpus > limits.maxGpusPerUser().getAsInt()) {
+                return Optional.of(scope + "MaxGpusPerUser");
+            }
+            if (limits.maxRunningJobsPerUser().isPresent() && m[1] + 1 > limits.maxRunningJobsPerUser().getAsInt()) {
+                return Optional.of(scope + "MaxJobsPerUser");
+            }
+            return Optional.empty();
         }
     }
 
@@ -752,8 +1040,22 @@ public final class SchedulerEngine {
     // ---- helpers ----
 
     private void upsert(Job job, Step step) {
+        Job previous = state.jobs.get(job.id());
         state.put(job);
         step.changes.add(new StateChange.JobUpserted(job));
+        if (previous != null && previous.state() == JobState.RUNNING && job.state() != JobState.RUNNING) {
+            charge(previous, step);
+        }
+    }
+
+    /** Charges the GPUs a job held from its start until now to its user in its account. */
+    private void charge(Job ran, Step step) {
+        UsageKey key = new UsageKey(ran.spec().account(), ran.spec().user());
+        Usage before = state.usage.getOrDefault(key, Usage.NONE);
+        Instant end = step.now.isBefore(before.asOf()) ? before.asOf() : step.now;
+        Usage after = before.charge(ran.spec().totalGpus(), ran.startTime(), end, config.policy().usageHalfLife());
+        state.usage.put(key, after);
+        step.changes.add(new StateChange.UsageCharged(key, after));
     }
 
     private Effect.ScheduleTimer timeLimitTimer(Job job) {

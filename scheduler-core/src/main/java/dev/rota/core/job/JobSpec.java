@@ -18,6 +18,7 @@ import java.util.TreeMap;
  * @param environment exported to the job; sorted so iteration is deterministic
  * @param requeue     whether a node failure sends it back to the queue (Slurm's default) rather than
  *                    ending it NODE_FAIL
+ * @param qos         the quality of service asked for; empty until the engine fills in the default
  */
 public record JobSpec(
         String name,
@@ -34,14 +35,18 @@ public record JobSpec(
         String outputPattern,
         String errorPattern,
         SortedMap<String, String> environment,
-        boolean requeue) {
+        boolean requeue,
+        String qos) {
 
-    /** A spec from any environment map (copied and sorted unless it already is an {@link Environment}). */
+    /**
+     * A spec without a QoS (the default one), from any environment map (copied and sorted unless it
+     * already is an {@link Environment}).
+     */
     public JobSpec(String name, String user, String account, String partition, int nodes, int tasksPerNode,
             int gpusPerNode, Duration timeLimit, String script, List<String> scriptArgs, String workingDir,
             String outputPattern, String errorPattern, Map<String, String> environment, boolean requeue) {
         this(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script, scriptArgs,
-                workingDir, outputPattern, errorPattern, Environment.of(environment), requeue);
+                workingDir, outputPattern, errorPattern, Environment.of(environment), requeue, "");
     }
 
     public JobSpec {
@@ -54,6 +59,7 @@ public record JobSpec(
         Objects.requireNonNull(workingDir, "workingDir");
         Objects.requireNonNull(outputPattern, "outputPattern");
         Objects.requireNonNull(errorPattern, "errorPattern");
+        Objects.requireNonNull(qos, "qos");
         if (nodes < 1) {
             throw new IllegalArgumentException("nodes must be at least 1: " + nodes);
         }
@@ -73,7 +79,13 @@ public record JobSpec(
     /** A copy with another environment (sorted). */
     public JobSpec withEnvironment(Map<String, String> env) {
         return new JobSpec(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
-                scriptArgs, workingDir, outputPattern, errorPattern, new TreeMap<>(env), requeue);
+                scriptArgs, workingDir, outputPattern, errorPattern, Environment.of(new TreeMap<>(env)), requeue, qos);
+    }
+
+    /** A copy charged to {@code newAccount} under {@code newQos}, in {@code newPartition}: what the engine resolved. */
+    public JobSpec resolved(String newAccount, String newPartition, String newQos) {
+        return new JobSpec(name, user, newAccount, newPartition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
+                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, newQos);
     }
 
     public int totalGpus() {

@@ -53,26 +53,22 @@ public final class FairTree {
      *                unlisted users' account, users with usage or queued jobs), 1 share each
      */
     public static FairTree compute(Policy policy, Map<UsageKey, Double> usage, Collection<UsageKey> members) {
-        SortedMap<String, SortedMap<String, Long>> users = new TreeMap<>();
+        Tree tree = new Tree(policy);
         for (Association a : policy.associations().values()) {
-            users.computeIfAbsent(a.account(), k -> new TreeMap<>()).put(a.user(), a.shares());
+            tree.users.computeIfAbsent(a.account(), k -> new TreeMap<>()).put(a.user(), a.shares());
         }
         for (UsageKey k : members) {
-            if (policy.accounts().containsKey(k.account())) {
-                users.computeIfAbsent(k.account(), x -> new TreeMap<>()).putIfAbsent(k.user(), policy.sharesOf(k));
-            }
+            tree.member(k);
         }
         for (UsageKey k : usage.keySet()) {
-            if (policy.accounts().containsKey(k.account())) {
-                users.computeIfAbsent(k.account(), x -> new TreeMap<>()).putIfAbsent(k.user(), policy.sharesOf(k));
-            }
+            tree.member(k);
         }
         Map<String, Double> accountUsage = new HashMap<>();
-        subtreeUsage(policy, Policy.ROOT, users, usage, accountUsage);
+        subtreeUsage(tree, Policy.ROOT, usage, accountUsage);
 
         List<Row> rows = new ArrayList<>();
         List<Ranked> leaves = new ArrayList<>();
-        walk(policy, Policy.ROOT, 0, new ArrayList<>(), users, usage, accountUsage, rows, leaves);
+        walk(tree, Policy.ROOT, 0, new ArrayList<>(), usage, accountUsage, rows, leaves);
 
         Comparator<Ranked> byPath = (a, b) -> comparePaths(b.path, a.path);
         leaves.sort(byPath.thenComparing(r -> r.key));
@@ -91,6 +87,11 @@ public final class FairTree {
         return new FairTree(factors, withFactors);
     }
 
+    /** Whether the tree ranked this user in this account. */
+    public boolean knows(UsageKey key) {
+        return factors.containsKey(key);
+    }
+
     /** The factor of a user in an account, 0..1; 0 for one the tree does not know. */
     public double factor(UsageKey key) {
         return factors.getOrDefault(key, 0.0);
@@ -104,14 +105,47 @@ public final class FairTree {
     private record Ranked(UsageKey key, List<Double> path) {
     }
 
-    private static double subtreeUsage(Policy policy, String account, Map<String, SortedMap<String, Long>> users,
-            Map<UsageKey, Double> usage, Map<String, Double> out) {
+    /** The accounts (with implicit ones, if the policy allows any account) and their users. */
+    private static final class Tree {
+        final Policy policy;
+        final SortedMap<String, SortedMap<String, Long>> users = new TreeMap<>();
+        final Map<String, java.util.SortedSet<String>> children = new HashMap<>();
+        final Map<String, Long> shares = new HashMap<>();
+
+        Tree(Policy policy) {
+            this.policy = policy;
+            for (Account a : policy.accounts().values()) {
+                shares.put(a.name(), a.shares());
+                if (!a.parent().isEmpty()) {
+                    children.computeIfAbsent(a.parent(), k -> new java.util.TreeSet<>()).add(a.name());
+                }
+            }
+        }
+
+        void member(UsageKey k) {
+            if (!policy.accounts().containsKey(k.account())) {
+                if (!policy.anyAccount()) {
+                    return;
+                }
+                shares.putIfAbsent(k.account(), 1L);
+                children.computeIfAbsent(Policy.ROOT, x -> new java.util.TreeSet<>()).add(k.account());
+            }
+            users.computeIfAbsent(k.account(), x -> new TreeMap<>()).putIfAbsent(k.user(), policy.sharesOf(k));
+        }
+
+        java.util.SortedSet<String> childAccounts(String account) {
+            return children.getOrDefault(account, java.util.Collections.emptySortedSet());
+        }
+    }
+
+    private static double subtreeUsage(Tree tree, String account, Map<UsageKey, Double> usage,
+            Map<String, Double> out) {
         double sum = 0;
-        for (String user : users.getOrDefault(account, new TreeMap<>()).keySet()) {
+        for (String user : tree.users.getOrDefault(account, new TreeMap<>()).keySet()) {
             sum += usage.getOrDefault(new UsageKey(account, user), 0.0);
         }
-        for (String child : policy.childAccounts(account)) {
-            sum += subtreeUsage(policy, child, users, usage, out);
+        for (String child : tree.childAccounts(account)) {
+            sum += subtreeUsage(tree, child, usage, out);
         }
         out.put(account, sum);
         return sum;
@@ -121,14 +155,13 @@ public final class FairTree {
     private record Child(String account, String user, long shares, double usage) {
     }
 
-    private static void walk(Policy policy, String account, int depth, List<Double> path,
-            Map<String, SortedMap<String, Long>> users, Map<UsageKey, Double> usage, Map<String, Double> accountUsage,
-            List<Row> rows, List<Ranked> leaves) {
+    private static void walk(Tree tree, String account, int depth, List<Double> path, Map<UsageKey, Double> usage,
+            Map<String, Double> accountUsage, List<Row> rows, List<Ranked> leaves) {
         List<Child> children = new ArrayList<>();
-        for (String sub : policy.childAccounts(account)) {
-            children.add(new Child(sub, "", policy.accounts().get(sub).shares(), accountUsage.get(sub)));
+        for (String sub : tree.childAccounts(account)) {
+            children.add(new Child(sub, "", tree.shares.get(sub), accountUsage.get(sub)));
         }
-        users.getOrDefault(account, new TreeMap<>()).forEach((user, shares) -> children.add(
+        tree.users.getOrDefault(account, new TreeMap<>()).forEach((user, shares) -> children.add(
                 new Child(account, user, shares, usage.getOrDefault(new UsageKey(account, user), 0.0))));
         long totalShares = children.stream().mapToLong(Child::shares).sum();
         double totalUsage = children.stream().mapToDouble(Child::usage).sum();
@@ -150,7 +183,7 @@ public final class FairTree {
             if (c.user().isEmpty()) {
                 rows.add(new Row(c.account(), "", depth, c.shares(), j.normShares(), c.usage(), j.normUsage(),
                         j.fairness(), Double.NaN));
-                walk(policy, c.account(), depth + 1, p, users, usage, accountUsage, rows, leaves);
+                walk(tree, c.account(), depth + 1, p, usage, accountUsage, rows, leaves);
             } else {
                 rows.add(new Row(c.account(), c.user(), depth, c.shares(), j.normShares(), c.usage(), j.normUsage(),
                         j.fairness(), Double.NaN));

@@ -29,10 +29,14 @@ import java.util.TreeMap;
  *                             implicit member with 1 share); empty: those jobs are refused
  * @param weights              the multifactor priority's weights
  * @param usageHalfLife        how fast past usage stops counting against an account
+ * @param anyAccount           whether a job may name an account the policy does not define (as in
+ *                             Slurm without accounting enforcement); such accounts rank as
+ *                             children of the root with 1 share and have no limits. Only for the
+ *                             policy of a cluster without a policy file.
  */
 public record Policy(SortedMap<String, Account> accounts, SortedMap<UsageKey, Association> associations,
         SortedMap<String, String> defaultAccounts, SortedMap<String, Qos> qos, String defaultQos,
-        Optional<String> unlistedUsersAccount, PriorityWeights weights, Duration usageHalfLife) {
+        Optional<String> unlistedUsersAccount, PriorityWeights weights, Duration usageHalfLife, boolean anyAccount) {
 
     /** The root of every account tree. */
     public static final String ROOT = "root";
@@ -68,7 +72,7 @@ public record Policy(SortedMap<String, Account> accounts, SortedMap<UsageKey, As
         accounts.put(account, new Account(account, ROOT, 1, Limits.NONE, OptionalDouble.empty()));
         return new Policy(accounts, new TreeMap<>(), new TreeMap<>(),
                 new TreeMap<>(Map.of(DEFAULT_QOS, new Qos(DEFAULT_QOS, 0, Limits.NONE))), DEFAULT_QOS,
-                Optional.of(account), PriorityWeights.DEFAULTS, DEFAULT_HALF_LIFE);
+                Optional.of(account), PriorityWeights.DEFAULTS, DEFAULT_HALF_LIFE, true);
     }
 
     /** What a submission resolves to: the account and QoS it runs under, or why it may not. */
@@ -104,7 +108,8 @@ public record Policy(SortedMap<String, Account> accounts, SortedMap<UsageKey, As
             return new Resolution.Resolved(account, qosName);
         }
         if (!accounts.containsKey(requestedAccount)) {
-            return new Resolution.Refused("account '" + requestedAccount + "' does not exist");
+            return anyAccount ? new Resolution.Resolved(requestedAccount, qosName)
+                    : new Resolution.Refused("account '" + requestedAccount + "' does not exist");
         }
         boolean member = associations.containsKey(new UsageKey(requestedAccount, user))
                 || (!listed && unlistedUsersAccount.map(requestedAccount::equals).orElse(false));
@@ -133,7 +138,7 @@ public record Policy(SortedMap<String, Account> accounts, SortedMap<UsageKey, As
     /** {@code account} and its ancestors up to the root, nearest first. */
     public List<String> lineage(String account) {
         List<String> out = new ArrayList<>();
-        for (String a = account; !a.isEmpty(); a = accounts.get(a).parent()) {
+        for (String a = account; !a.isEmpty(); a = accounts.containsKey(a) ? accounts.get(a).parent() : ROOT) {
             out.add(a);
         }
         return out;

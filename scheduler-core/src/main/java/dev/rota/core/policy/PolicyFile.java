@@ -116,7 +116,7 @@ public final class PolicyFile {
             }
             try {
                 return new Policy(new TreeMap<>(accounts), associations, defaults, qos, defaultQos, unlisted,
-                        new PriorityWeights(wFair, wAge, wSize, wQos, maxAge), halfLife);
+                        new PriorityWeights(wFair, wAge, wSize, wQos, maxAge), halfLife, false);
             } catch (IllegalArgumentException e) {
                 // crossCheck finds these with line numbers first; this is the backstop.
                 throw new InvalidPolicyException(List.of(source + ": " + e.getMessage()));

@@ -77,6 +77,16 @@ class FairTreeTest {
     }
 
     @Test
+    void without_a_policy_file_any_account_is_accepted_and_ranked_beside_the_others() {
+        Policy open = Policy.open("default");
+        assertThat(open.resolve("u", "physics", "")).isEqualTo(new Policy.Resolution.Resolved("physics", "normal"));
+        FairTree t = FairTree.compute(open, Map.of(k("physics", "u"), 100.0),
+                List.of(k("physics", "u"), k("default", "v")));
+        assertThat(t.factor(k("default", "v"))).isEqualTo(1.0);
+        assertThat(t.factor(k("physics", "u"))).isEqualTo(0.5);
+    }
+
+    @Test
     void implicit_members_of_the_unlisted_account_are_ranked_too() {
         Policy open = Policy.open("default");
         FairTree t = FairTree.compute(open, Map.of(k("default", "heavy"), 100.0),

@@ -240,6 +240,7 @@ public final class EngineLoop implements AutoCloseable {
                 case StateChange.NodeUpserted n -> incremental = false;
                 case StateChange.NextJobIdAdvanced a -> {
                 }
+                case StateChange.UsageCharged u -> incremental = false;
             }
         }
         return incremental ? previous.next(previous.step() + 1, jobs, previous.nodes(),

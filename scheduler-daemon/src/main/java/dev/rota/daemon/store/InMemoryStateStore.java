@@ -16,6 +16,7 @@ public final class InMemoryStateStore implements StateStore {
     private final TreeMap<JobId, Job> jobs = new TreeMap<>();
     private final TreeMap<String, NodeRecord> nodes = new TreeMap<>();
     private long nextJobId = 1;
+    private final TreeMap<dev.rota.core.policy.UsageKey, dev.rota.core.policy.Usage> usage = new TreeMap<>();
 
     @Override
     public synchronized StoredState load(int recentFinished) {
@@ -28,7 +29,7 @@ public final class InMemoryStateStore implements StateStore {
         if (recentFinished > 0) {
             out.addAll(search(HistoryQuery.newest(recentFinished)));
         }
-        return new StoredState(nextJobId, new ArrayList<>(nodes.values()), out);
+        return new StoredState(nextJobId, new ArrayList<>(nodes.values()), out, usage);
     }
 
     @Override
@@ -61,6 +62,7 @@ public final class InMemoryStateStore implements StateStore {
                 case StateChange.JobUpserted j -> jobs.put(j.job().id(), j.job());
                 case StateChange.NodeUpserted n -> nodes.put(n.node().name(), n.node());
                 case StateChange.NextJobIdAdvanced a -> nextJobId = a.nextJobId();
+                case StateChange.UsageCharged u -> usage.put(u.key(), u.usage());
             }
         }
     }

@@ -4,9 +4,12 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rota.core.engine.StateChange;
 import dev.rota.core.job.Job;
 import dev.rota.core.node.NodeRecord;
+import dev.rota.core.policy.Usage;
+import dev.rota.core.policy.UsageKey;
 import dev.rota.storage.v1.StoredJob;
 import dev.rota.storage.v1.StoredMeta;
 import dev.rota.storage.v1.StoredNode;
+import dev.rota.storage.v1.StoredUsage;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +22,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -203,7 +208,37 @@ public final class RocksStateStore implements StateStore {
         if (recentFinished > 0) {
             loadedJobs.addAll(search(HistoryQuery.newest(recentFinished)));
         }
-        return new StoredState(currentMeta.getNextJobId(), loadedNodes, loadedJobs);
+        return new StoredState(currentMeta.getNextJobId(), loadedNodes, loadedJobs, loadUsage());
+    }
+
+    private static final byte[] USAGE_PREFIX = bytes("usage/");
+
+    static byte[] usageKey(UsageKey key) {
+        return bytes("usage/" + key.account() + "\0" + key.user());
+    }
+
+    private SortedMap<UsageKey, Usage> loadUsage() {
+        SortedMap<UsageKey, Usage> out = new TreeMap<>();
+        try (RocksIterator it = db.newIterator(meta)) {
+            for (it.seek(USAGE_PREFIX); it.isValid() && startsWith(it.key(), USAGE_PREFIX); it.next()) {
+                String rest = new String(it.key(), USAGE_PREFIX.length, it.key().length - USAGE_PREFIX.length,
+                        StandardCharsets.UTF_8);
+                int nul = rest.indexOf('\0');
+                StoredUsage u = StoredUsage.parseFrom(it.value());
+                out.put(new UsageKey(rest.substring(0, nul), rest.substring(nul + 1)),
+                        new Usage(u.getDecayedGpuSeconds(), u.getTotalGpuSeconds(),
+                                java.time.Instant.ofEpochSecond(u.getAsOfSeconds(), u.getAsOfNanos())));
+            }
+            it.status();
+        } catch (RocksDBException | InvalidProtocolBufferException | RuntimeException e) {
+            throw new StoreFailure("cannot read usage from " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length
+                && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     private static Job decodeJob(byte[] bytes) {
@@ -291,6 +326,7 @@ public final class RocksStateStore implements StateStore {
         }
         Set<JobId> jobsWritten = new HashSet<>();
         Set<String> nodesWritten = new HashSet<>();
+        Set<UsageKey> usageWritten = new HashSet<>();
         long nextJobId = -1;
         try (WriteBatch batch = new WriteBatch()) {
             for (int i = changes.size() - 1; i >= 0; i--) {
@@ -313,6 +349,14 @@ public final class RocksStateStore implements StateStore {
                     case StateChange.NextJobIdAdvanced a -> {
                         if (nextJobId < 0) {
                             nextJobId = a.nextJobId();
+                        }
+                    }
+                    case StateChange.UsageCharged u -> {
+                        if (usageWritten.add(u.key())) {
+                            batch.put(meta, usageKey(u.key()), StoredUsage.newBuilder()
+                                    .setDecayedGpuSeconds(u.usage().decayed()).setTotalGpuSeconds(u.usage().total())
+                                    .setAsOfSeconds(u.usage().asOf().getEpochSecond())
+                                    .setAsOfNanos(u.usage().asOf().getNano()).build().toByteArray());
                         }
                     }
                 }

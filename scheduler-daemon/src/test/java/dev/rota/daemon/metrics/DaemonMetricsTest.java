@@ -148,11 +148,12 @@ class DaemonMetricsTest {
 
         clock.now = T0.plusSeconds(100);
         exited("node-1", first, 0);
+        // Fair share: biology has used nothing, so its job goes before physics's second one.
         clock.now = T0.plusSeconds(200);
-        exited("node-1", second, 3);
-        send(at -> new Event.JobCancelRequested(at, third, "alice"));
+        exited("node-1", third, 3);
+        send(at -> new Event.JobCancelRequested(at, second, "alice"));
         clock.now = T0.plusSeconds(300);
-        exited("node-1", third, 143);
+        exited("node-1", second, 143);
 
         s = metrics.scrape();
         assertThat(value(s, "rota_job_starts_total")).isEqualTo(3);

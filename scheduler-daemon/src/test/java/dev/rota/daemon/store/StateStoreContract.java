@@ -78,6 +78,22 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void charged_usage_round_trips_per_user_and_account_and_the_last_charge_wins() {
+        var alice = new dev.rota.core.policy.UsageKey("vision", "alice");
+        var bob = new dev.rota.core.policy.UsageKey("vision", "bob");
+        java.time.Instant t = java.time.Instant.parse("2026-11-23T10:15:30.123456789Z");
+        var first = new dev.rota.core.policy.Usage(10.5, 11, t);
+        var second = new dev.rota.core.policy.Usage(20.25, 22, t.plusSeconds(5));
+        var other = new dev.rota.core.policy.Usage(1, 1, t);
+        StateStore store = store();
+        store.commit(List.of(new StateChange.UsageCharged(alice, first), new StateChange.UsageCharged(bob, other),
+                new StateChange.UsageCharged(alice, second)));
+
+        assertThat(store.load(0).usage()).containsExactly(java.util.Map.entry(alice, second),
+                java.util.Map.entry(bob, other));
+    }
+
+    @Test
     void the_last_upsert_of_a_key_in_a_batch_wins() {
         try (StateStore s = store()) {
             Job pending = job(1, JobState.PENDING);
