@@ -33,7 +33,12 @@ final class EngineHarness {
 
     /** A cluster of {@code count} nodes named node-1.. with {@code gpus} GPUs each, all registered. */
     static EngineHarness withNodes(int count, int gpus) {
-        EngineHarness h = new EngineHarness();
+        return withNodes(EngineConfig.defaults(), count, gpus);
+    }
+
+    /** As {@link #withNodes(int, int)}, with {@code config}. */
+    static EngineHarness withNodes(EngineConfig config, int count, int gpus) {
+        EngineHarness h = new EngineHarness(SchedulerEngine.fresh(config));
         for (int i = 1; i <= count; i++) {
             h.register("node-" + i, gpus);
         }
@@ -111,7 +116,19 @@ final class EngineHarness {
         int gpusPerNode = 1;
         Duration limit = Duration.ofMinutes(10);
         String partition = "";
+        String account = "";
+        String qos = "";
         boolean requeue = true;
+
+        SpecBuilder account(String a) {
+            account = a;
+            return this;
+        }
+
+        SpecBuilder qos(String q) {
+            qos = q;
+            return this;
+        }
 
         SpecBuilder noRequeue() {
             requeue = false;
@@ -149,8 +166,9 @@ final class EngineHarness {
         }
 
         JobSpec build() {
-            return new JobSpec(name, user, "", partition, nodes, 1, gpusPerNode, limit, "#!/bin/bash\nsrun hostname\n",
-                    List.of(), "/home/" + user, "", "", new TreeMap<>(), requeue);
+            return new JobSpec(name, user, account, partition, nodes, 1, gpusPerNode, limit,
+                    "#!/bin/bash\nsrun hostname\n", List.of(), "/home/" + user, "", "",
+                    dev.rota.core.job.Environment.of(new TreeMap<>()), requeue, qos);
         }
     }
 }
