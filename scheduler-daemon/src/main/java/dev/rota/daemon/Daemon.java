@@ -11,6 +11,7 @@ import dev.rota.daemon.api.CallerIdentity;
 import dev.rota.daemon.api.InlineCalls;
 import dev.rota.daemon.api.JobEndpoint;
 import dev.rota.daemon.api.NodeEndpoint;
+import dev.rota.daemon.api.PolicyEndpoint;
 import dev.rota.daemon.loop.EngineLoop;
 import dev.rota.daemon.loop.TimerService;
 import dev.rota.daemon.metrics.DaemonMetrics;
@@ -134,6 +135,8 @@ public final class Daemon implements AutoCloseable {
                     .addService(ServerInterceptors.intercept(new NodeEndpoint(loop,
                             config.engine().defaultPartition()), identity))
                     .addService(ServerInterceptors.intercept(new AdminEndpoint(store, clock), identity))
+                    .addService(ServerInterceptors.intercept(new PolicyEndpoint(loop::snapshot,
+                            config.engine().policy()), identity))
                     .addService(new AgentEndpoint(loop, sessions))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())

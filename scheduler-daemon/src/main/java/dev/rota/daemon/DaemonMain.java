@@ -1,6 +1,7 @@
 package dev.rota.daemon;
 
 import dev.rota.core.engine.EngineConfig;
+import dev.rota.core.policy.PolicyFile;
 import dev.rota.daemon.standalone.Standalone;
 import dev.rota.daemon.store.StoreFailure;
 import java.io.PrintStream;
@@ -55,6 +56,11 @@ public final class DaemonMain implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     int nodeDownTimeoutSeconds;
 
+    @Option(names = "--policy", paramLabel = "FILE",
+            description = "Accounts, users, QoS and priority weights (docs/policy.md). Without it every user "
+                    + "charges the account 'default' and may name any account.")
+    Path policyFile;
+
     @Option(names = "--history-retention-days", paramLabel = "DAYS", defaultValue = "30",
             description = "How long finished jobs stay queryable with `rota history` (default: ${DEFAULT-VALUE}).")
     int historyRetentionDays;
@@ -97,6 +103,19 @@ public final class DaemonMain implements Callable<Integer> {
         Path data = dataDir != null ? dataDir.toAbsolutePath() : defaultDataDir();
         EngineConfig engine = EngineConfig.defaults().withKillGrace(java.time.Duration.ofSeconds(killGraceSeconds))
                 .withNodeDownTimeout(java.time.Duration.ofSeconds(nodeDownTimeoutSeconds));
+        if (policyFile != null) {
+            try {
+                engine = engine.withPolicy(PolicyFile.parse(java.nio.file.Files.readString(policyFile),
+                        policyFile.toString()));
+            } catch (java.io.IOException e) {
+                System.err.println("rotad: cannot read the policy file " + policyFile + ": " + e.getMessage());
+                return 2;
+            } catch (PolicyFile.InvalidPolicyException e) {
+                System.err.println("rotad: the policy file is invalid; nothing was started:");
+                e.problems().forEach(p -> System.err.println("  " + p));
+                return 2;
+            }
+        }
         if (historyRetentionDays < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--history-retention-days must be at least 1");
         }

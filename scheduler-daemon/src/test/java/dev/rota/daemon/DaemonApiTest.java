@@ -295,4 +295,52 @@ class DaemonApiTest {
         assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void priorities_and_the_share_tree_are_served_and_qos_and_accounts_come_from_the_policy() throws Exception {
+        engineConfig = EngineConfig.defaults().withPolicy(dev.rota.core.policy.PolicyFile.parse("""
+                Account=vision
+                Account=speech
+                User=alice Account=vision
+                User=bob Account=speech
+                QOS=high Priority=10
+                """, "test.policy"));
+        start();
+        try (ScriptedAgent agent = new ScriptedAgent("node-1", 8)) {
+            agent.next(DaemonMessage.KindCase.REGISTERED);
+            awaitNodes(1);
+            long running = jobs("alice").submitJob(SubmitJobRequest.newBuilder().setSpec(spec(1, 8)).build())
+                    .getJobId();
+            agent.next(DaemonMessage.KindCase.LAUNCH);
+            long normal = jobs("bob").submitJob(SubmitJobRequest.newBuilder().setSpec(spec(1, 8)).build()).getJobId();
+            long urgent = jobs("bob").submitJob(SubmitJobRequest.newBuilder()
+                    .setSpec(spec(1, 8).toBuilder().setQos("high")).build()).getJobId();
+            // a drain forces a full cycle, which judges every pending job
+            nodes().drainNode(dev.rota.api.v1.DrainNodeRequest.newBuilder().setName("node-1").setReason("test").build());
+
+            Metadata h = new Metadata();
+            h.put(CallerIdentity.USER_HEADER, "bob");
+            var policy = dev.rota.api.v1.PolicyServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h)).withDeadlineAfter(10, TimeUnit.SECONDS);
+            var priorities = policy.listPriorities(dev.rota.api.v1.ListPrioritiesRequest.getDefaultInstance());
+            assertThat(priorities.getJobsList()).extracting(p -> p.getJobId()).containsExactly(urgent, normal);
+            assertThat(priorities.getJobs(0).getQos()).isEqualTo("high");
+            assertThat(priorities.getJobs(0).getQosFactor()).isEqualTo(1.0);
+            assertThat(priorities.getJobs(0).getAccount()).isEqualTo("speech");
+            assertThat(priorities.getWeights().getFairShare()).isEqualTo(10_000);
+            assertThat(priorities.hasJudgedAt()).isTrue();
+
+            var share = policy.getFairShare(dev.rota.api.v1.GetFairShareRequest.getDefaultInstance());
+            assertThat(share.getRowsList()).extracting(r -> r.getAccount() + "/" + r.getUser())
+                    .contains("vision/", "vision/alice", "speech/", "speech/bob");
+            assertThat(jobs("alice").getJob(GetJobRequest.newBuilder().setJobId(running).build()).getJob().getQos())
+                    .isEqualTo("normal");
+
+            assertThatThrownBy(() -> jobs("alice").submitJob(SubmitJobRequest.newBuilder()
+                    .setSpec(spec(1, 1).toBuilder().setAccount("speech")).build()))
+                    .hasMessageContaining("PERMISSION_DENIED").hasMessageContaining("may not charge account 'speech'");
+            assertThatThrownBy(() -> jobs("mallory").submitJob(SubmitJobRequest.newBuilder().setSpec(spec(1, 1)).build()))
+                    .hasMessageContaining("user 'mallory' has no account");
+        }
+    }
 }

@@ -83,8 +83,8 @@ public record ClusterSnapshot(long step, SortedMap<JobId, Job> jobs, List<NodeVi
      * value of the same job wins) and left the nodes as {@code nodes}. Costs O(upserted + jobs/1024).
      */
     public ClusterSnapshot next(long nextStep, Collection<Job> upserted, List<NodeView> nodes,
-            SortedMap<JobId, java.time.Instant> starts) {
-        return new ClusterSnapshot(nextStep, ((JobTable) jobs).with(upserted), nodes, starts, judgement);
+            SortedMap<JobId, java.time.Instant> starts, Judgement newJudgement) {
+        return new ClusterSnapshot(nextStep, ((JobTable) jobs).with(upserted), nodes, starts, newJudgement);
     }
 
     /**

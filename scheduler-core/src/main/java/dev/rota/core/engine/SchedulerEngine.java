@@ -138,6 +138,11 @@ public final class SchedulerEngine {
         return effects;
     }
 
+    /** The last full cycle's priorities and fair-share tree; the same object until the next full cycle. */
+    public ClusterSnapshot.Judgement judgement() {
+        return state.judgement();
+    }
+
     /** When the blocked jobs holding reservations will start at the latest; small (the reservation depth). */
     public SortedMap<JobId, Instant> estimatedStarts() {
         return state.estimatedStarts();

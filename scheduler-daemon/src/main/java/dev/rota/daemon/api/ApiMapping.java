@@ -24,11 +24,11 @@ public final class ApiMapping {
                 .setNodes(s.nodes()).setNtasksPerNode(s.tasksPerNode()).setGpusPerNode(s.gpusPerNode())
                 .setTimeLimit(com.google.protobuf.Duration.newBuilder().setSeconds(s.timeLimit().toSeconds()))
                 .setWorkingDir(s.workingDir()).setOutputPattern(s.outputPattern())
-                .setErrorPattern(s.errorPattern()).addAllScriptArgs(s.scriptArgs()).build();
+                .setErrorPattern(s.errorPattern()).addAllScriptArgs(s.scriptArgs()).setQos(s.qos()).build();
         Job.Builder b = Job.newBuilder().setId(j.id().value()).setSpec(spec).setUser(s.user())
                 .setState(state(j.state())).setReason(j.reason()).setOutputPath(j.outputPath())
                 .setErrorPath(j.errorPath()).setAccount(s.account()).setPartition(s.partition())
-                .setAttempts(j.attempt()).setSubmitTime(timestamp(j.submitTime()));
+                .setAttempts(j.attempt()).setSubmitTime(timestamp(j.submitTime())).setQos(s.qos());
         j.exitCode().ifPresent(b::setExitCode);
         if (j.startTime() != null) {
             b.setStartTime(timestamp(j.startTime()));

@@ -78,6 +78,7 @@ public final class SpecValidation {
         return new dev.rota.core.job.JobSpec(name, user, spec.getAccount(), spec.getPartition(),
                 Math.max(1, spec.getNodes()), Math.max(1, spec.getNtasksPerNode()), spec.getGpusPerNode(), limit,
                 spec.getScript(), spec.getScriptArgsList(), spec.getWorkingDir(), spec.getOutputPattern(),
-                spec.getErrorPattern(), new TreeMap<>(spec.getEnvironmentMap()), !spec.getNoRequeue());
+                spec.getErrorPattern(), dev.rota.core.job.Environment.of(new TreeMap<>(spec.getEnvironmentMap())),
+                !spec.getNoRequeue(), spec.getQos());
     }
 }

@@ -244,7 +244,7 @@ public final class EngineLoop implements AutoCloseable {
             }
         }
         return incremental ? previous.next(previous.step() + 1, jobs, previous.nodes(),
-                engine.estimatedStarts()) : engine.snapshot();
+                engine.estimatedStarts(), engine.judgement()) : engine.snapshot();
     }
 
     private void stop(String why) {

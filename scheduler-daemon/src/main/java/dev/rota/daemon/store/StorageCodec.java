@@ -38,7 +38,8 @@ public final class StorageCodec {
                 .setNodes(s.nodes()).setNtasksPerNode(s.tasksPerNode()).setGpusPerNode(s.gpusPerNode())
                 .setTimeLimitSeconds(s.timeLimit().toSeconds()).setScript(s.script()).addAllScriptArgs(s.scriptArgs())
                 .setWorkingDir(s.workingDir()).setOutputPattern(s.outputPattern()).setErrorPattern(s.errorPattern())
-                .setEnvironmentBlob(environmentBlob(s.environment())).setNoRequeue(!s.requeue()).build();
+                .setEnvironmentBlob(environmentBlob(s.environment())).setNoRequeue(!s.requeue())
+                .setQos(s.qos()).build();
         StoredJob.Builder b = StoredJob.newBuilder()
                 .setId(job.id().value()).setSpec(spec).setState(job.state().name()).setReason(job.reason())
                 .setSubmitTimeMs(millis(job.submitTime())).setStartTimeMs(millis(job.startTime()))
@@ -61,7 +62,7 @@ public final class StorageCodec {
                 s.getScriptArgsList(), s.getWorkingDir(), s.getOutputPattern(), s.getErrorPattern(),
                 s.getEnvironmentBlob().isEmpty() ? Environment.of(s.getEnvironmentMap())
                         : Environment.decodedLater(s.getEnvironmentBlob(), StorageCodec::decodeEnvironment),
-                !s.getNoRequeue());
+                !s.getNoRequeue(), s.getQos());
         List<NodeAllocation> allocation = new ArrayList<>();
         for (StoredNodeAllocation a : j.getAllocationList()) {
             allocation.add(new NodeAllocation(a.getNode(), a.getGpuIndicesList()));

@@ -1,0 +1,97 @@
+package dev.rota.daemon.api;
+
+import dev.rota.api.v1.GetFairShareRequest;
+import dev.rota.api.v1.GetFairShareResponse;
+import dev.rota.api.v1.JobPriority;
+import dev.rota.api.v1.ListPrioritiesRequest;
+import dev.rota.api.v1.ListPrioritiesResponse;
+import dev.rota.api.v1.PolicyServiceGrpc;
+import dev.rota.api.v1.PriorityWeights;
+import dev.rota.api.v1.ShareRow;
+import dev.rota.core.engine.ClusterSnapshot;
+import dev.rota.core.job.Job;
+import dev.rota.core.job.JobId;
+import dev.rota.core.policy.FairTree;
+import dev.rota.core.policy.Policy;
+import dev.rota.core.policy.Priority;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The policy API: priorities and the fair-share tree, read from the published snapshot's
+ * judgement (the last full scheduling cycle). Never touches the engine; thread-safe.
+ */
+public final class PolicyEndpoint extends PolicyServiceGrpc.PolicyServiceImplBase {
+    private final Supplier<ClusterSnapshot> snapshots;
+    private final Policy policy;
+
+    public PolicyEndpoint(Supplier<ClusterSnapshot> snapshots, Policy policy) {
+        this.snapshots = snapshots;
+        this.policy = policy;
+    }
+
+    @Override
+    public void listPriorities(ListPrioritiesRequest request, StreamObserver<ListPrioritiesResponse> observer) {
+        ClusterSnapshot snapshot = snapshots.get();
+        ClusterSnapshot.Judgement judgement = snapshot.judgement();
+        Set<Long> wanted = new HashSet<>(request.getJobIdsList());
+        List<JobPriority> out = new ArrayList<>();
+        for (Map.Entry<JobId, Priority> e : judgement.priorities().entrySet()) {
+            if (!wanted.isEmpty() && !wanted.contains(e.getKey().value())) {
+                continue;
+            }
+            Job job = snapshot.jobs().get(e.getKey());
+            if (job == null || job.state() != dev.rota.core.job.JobState.PENDING) {
+                continue; // started or gone since it was judged
+            }
+            if (!request.getUser().isEmpty() && !request.getUser().equals(job.spec().user())) {
+                continue;
+            }
+            Priority p = e.getValue();
+            out.add(JobPriority.newBuilder().setJobId(e.getKey().value()).setUser(job.spec().user())
+                    .setAccount(job.spec().account())
+                    .setQos(job.spec().qos().isEmpty() ? policy.defaultQos() : job.spec().qos())
+                    .setPriority(p.priority()).setAge(p.age()).setFairShare(p.fairShare()).setJobSize(p.jobSize())
+                    .setQosFactor(p.qos()).build());
+        }
+        out.sort(Comparator.comparingLong(JobPriority::getPriority).reversed()
+                .thenComparingLong(JobPriority::getJobId));
+        var w = policy.weights();
+        ListPrioritiesResponse.Builder b = ListPrioritiesResponse.newBuilder().addAllJobs(out)
+                .setWeights(PriorityWeights.newBuilder().setFairShare(w.fairShare()).setAge(w.age())
+                        .setJobSize(w.jobSize()).setQos(w.qos())
+                        .setMaxAge(com.google.protobuf.Duration.newBuilder().setSeconds(w.maxAge().toSeconds())));
+        if (judgement.at() != null) {
+            b.setJudgedAt(ApiMapping.timestamp(judgement.at()));
+        }
+        observer.onNext(b.build());
+        observer.onCompleted();
+    }
+
+    @Override
+    public void getFairShare(GetFairShareRequest request, StreamObserver<GetFairShareResponse> observer) {
+        ClusterSnapshot.Judgement judgement = snapshots.get().judgement();
+        GetFairShareResponse.Builder b = GetFairShareResponse.newBuilder().setUsageHalfLife(
+                com.google.protobuf.Duration.newBuilder().setSeconds(policy.usageHalfLife().toSeconds()));
+        for (FairTree.Row r : judgement.shares()) {
+            ShareRow.Builder row = ShareRow.newBuilder().setAccount(r.account()).setUser(r.user()).setDepth(r.depth())
+                    .setShares(r.shares()).setNormShares(r.normShares()).setUsageGpuHours(r.usage() / 3600)
+                    .setNormUsage(r.normUsage()).setLevelFairness(r.levelFairness());
+            if (!Double.isNaN(r.factor())) {
+                row.setFairShare(r.factor());
+            }
+            b.addRows(row);
+        }
+        if (judgement.at() != null) {
+            b.setJudgedAt(ApiMapping.timestamp(judgement.at()));
+        }
+        observer.onNext(b.build());
+        observer.onCompleted();
+    }
+}
