@@ -54,6 +54,7 @@ final class DaemonClient implements AutoCloseable {
     private final JobServiceBlockingStub jobs;
     private final NodeServiceBlockingStub nodes;
     private final AdminServiceBlockingStub admin;
+    private final dev.rota.api.v1.PolicyServiceGrpc.PolicyServiceBlockingStub policy;
 
     DaemonClient(ManagedChannel channel, DaemonAddress address, String user) {
         this.channel = channel;
@@ -63,6 +64,7 @@ final class DaemonClient implements AutoCloseable {
         this.jobs = JobServiceGrpc.newBlockingStub(intercepted);
         this.nodes = NodeServiceGrpc.newBlockingStub(intercepted);
         this.admin = AdminServiceGrpc.newBlockingStub(intercepted);
+        this.policy = dev.rota.api.v1.PolicyServiceGrpc.newBlockingStub(intercepted);
     }
 
     /** @return the new job's id */
@@ -112,6 +114,16 @@ final class DaemonClient implements AutoCloseable {
     BackupResponse backup(String directory) {
         return call(null, BACKUP_TIMEOUT, () -> admin.withDeadlineAfter(BACKUP_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)
                 .backup(BackupRequest.newBuilder().setDirectory(directory).build()));
+    }
+
+    /** @return pending jobs' priorities as the last full cycle judged them, highest first */
+    dev.rota.api.v1.ListPrioritiesResponse priorities(dev.rota.api.v1.ListPrioritiesRequest request) {
+        return call(null, () -> policy.listPriorities(request));
+    }
+
+    /** @return the fair-share tree in display order */
+    dev.rota.api.v1.GetFairShareResponse fairShare() {
+        return call(null, () -> policy.getFairShare(dev.rota.api.v1.GetFairShareRequest.getDefaultInstance()));
     }
 
     /** Shuts the channel down, waiting briefly for it to terminate. */

@@ -165,6 +165,7 @@ final class SubmitCommand implements Callable<Integer> {
                 .putAllEnvironment(environment)
                 .setNoRequeue(!request.requeue());
         request.account().ifPresent(job::setAccount);
+        request.qos().ifPresent(job::setQos);
         request.partition().ifPresent(job::setPartition);
         request.output().ifPresent(job::setOutputPattern);
         request.error().ifPresent(job::setErrorPattern);

@@ -25,6 +25,7 @@ final class TestOnlyReport {
         StringBuilder out = new StringBuilder("--test-only: nothing submitted. The job would be:\n");
         pair(out, "JobName", job.getName());
         pair(out, "Account", orDefault(job.getAccount()));
+        pair(out, "QOS", orDefault(job.getQos()));
         pair(out, "Partition", orDefault(job.getPartition()));
         pair(out, "NumNodes", Integer.toUnsignedString(job.getNodes()));
         pair(out, "TasksPerNode", Integer.toUnsignedString(job.getNtasksPerNode()));
@@ -51,6 +52,7 @@ final class TestOnlyReport {
                 .name("job").beginObject()
                 .name("name").value(job.getName())
                 .name("account").value(orNull(job.getAccount()))
+                .name("qos").value(orNull(job.getQos()))
                 .name("partition").value(orNull(job.getPartition()))
                 .name("nodes").value(Integer.toUnsignedLong(job.getNodes()))
                 .name("ntasks_per_node").value(Integer.toUnsignedLong(job.getNtasksPerNode()))

@@ -189,6 +189,7 @@ class SubmitScriptTest {
                 --test-only: nothing submitted. The job would be:
                 JobName=llm
                 Account=(default)
+                QOS=(default)
                 Partition=(default)
                 NumNodes=2
                 TasksPerNode=1
@@ -222,6 +223,7 @@ class SubmitScriptTest {
                   "job": {
                     "name": "job.sh",
                     "account": "ml",
+                    "qos": null,
                     "partition": null,
                     "nodes": 1,
                     "ntasks_per_node": 1,

@@ -87,6 +87,16 @@ public final class JsonWriter {
         return value == null ? nullValue() : value(value.longValue());
     }
 
+    /** A number; JSON has no infinity or NaN, so those are written as {@code null}. */
+    public JsonWriter value(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return nullValue();
+        }
+        beforeValue();
+        out.append(value);
+        return this;
+    }
+
     public JsonWriter value(boolean value) {
         beforeValue();
         out.append(value);

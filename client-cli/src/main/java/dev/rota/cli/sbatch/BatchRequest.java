@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  *
  * @param name          {@code --job-name}; empty for the default (the script's name)
  * @param account       {@code --account}; empty for the caller's default
+ * @param qos           {@code --qos}; empty for the cluster's default
  * @param partition     {@code --partition} (the first of a list); empty for the cluster's default
  * @param layout        nodes, tasks and GPUs per node
  * @param timeLimit     the limit to ask for: {@code --time}, 1 hour by default; "no limit" asks for
@@ -38,7 +39,8 @@ import java.util.regex.Pattern;
  * @param reply         how to answer
  * @param notEnforced   accepted options Rota does not act on yet, the last of each, in first-seen order
  */
-public record BatchRequest(Optional<String> name, Optional<String> account, Optional<String> partition,
+public record BatchRequest(Optional<String> name, Optional<String> account, Optional<String> qos,
+        Optional<String> partition,
         TaskLayout layout, Duration timeLimit, Optional<String> output, Optional<String> error,
         Optional<String> chdir, ExportRule export, Map<String, String> slurmVariables, boolean requeue,
         Optional<String> wrap, Reply reply, List<Setting> notEnforced) {
@@ -137,6 +139,7 @@ public record BatchRequest(Optional<String> name, Optional<String> account, Opti
         final Map<GpuAsk.Form, TaskLayout.Given<GpuAsk>> gpus = new EnumMap<>(GpuAsk.Form.class);
         String name;
         String account;
+        String qos;
         String partition;
         TaskLayout.Given<NodeCount> nodes;
         TaskLayout.Given<Integer> ntasks;
@@ -173,6 +176,7 @@ public record BatchRequest(Optional<String> name, Optional<String> account, Opti
             String v = s.value();
             switch (s.option()) {
                 case ACCOUNT -> account = v.isEmpty() ? null : v;
+                case QOS -> qos = v.isEmpty() ? null : v;
                 case CHDIR -> chdir = v.isEmpty() ? null : v;
                 case ERROR -> error = pattern(s);
                 case OUTPUT -> output = pattern(s);
@@ -351,6 +355,7 @@ public record BatchRequest(Optional<String> name, Optional<String> account, Opti
                 slurm.put("SLURM_GPUS_PER_NODE", Integer.toString(layout.gpusPerNode()));
             }
             BatchRequest request = new BatchRequest(Optional.ofNullable(name), Optional.ofNullable(account),
+                    Optional.ofNullable(qos),
                     Optional.ofNullable(partition), layout, time, Optional.ofNullable(output),
                     Optional.ofNullable(error), Optional.ofNullable(chdir), export, slurm, requeue,
                     Optional.ofNullable(wrap), new Reply(parsable, json, testOnly, quiet),

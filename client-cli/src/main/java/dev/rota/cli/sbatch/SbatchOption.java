@@ -109,7 +109,7 @@ public enum SbatchOption {
     PRIORITY(List.of("priority"), (char) 0, REQUIRED, notEnforced("jobs start in submission order")),
     PROFILE(List.of("profile"), (char) 0, REQUIRED, notEnforced("nothing is profiled")),
     PROPAGATE(List.of("propagate"), (char) 0, OPTIONAL, notEnforced("resource limits are the agent's")),
-    QOS(List.of("qos"), 'q', REQUIRED, notEnforced("there are no QoS limits or priorities")),
+    QOS(List.of("qos"), 'q', REQUIRED, Handling.APPLIED, "QOS", "Quality of service (default: the cluster's)."),
     REBOOT(List.of("reboot"), (char) 0, NONE, notEnforced("Rota never reboots nodes")),
     RESERVATION(List.of("reservation"), (char) 0, REQUIRED, notEnforced("there are no reservations; any node may run it")),
     RESV_PORTS(List.of("resv-ports"), (char) 0, OPTIONAL, notEnforced("no ports are reserved (MASTER_PORT is set)")),
