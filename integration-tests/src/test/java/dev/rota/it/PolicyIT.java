@@ -1,0 +1,92 @@
+package dev.rota.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The policy file end to end: bin/rotad refuses a broken one with its lines, and with a good one
+ * the CLI charges accounts, applies QoS and shows priorities and the share tree.
+ */
+class PolicyIT {
+    private static final Pattern SUBMITTED = Pattern.compile("Submitted batch job (\\d+)");
+    private static final String ME = System.getProperty("user.name");
+
+    @Test
+    void a_broken_policy_file_stops_rotad_with_every_problem_and_its_line(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("bad.policy");
+        Files.writeString(policy, "Account=lab\nAccount=vision Parent=labb\nQOS=high Priorty=5\n");
+        Path err = dir.resolve("err");
+        Process p = new ProcessBuilder(RotaProcesses.ROOT.resolve("bin/rotad").toString(), "--policy",
+                policy.toString(), "--data-dir", dir.resolve("data").toString(), "--listen", "127.0.0.1:0",
+                "--metrics-listen", "127.0.0.1:0").redirectError(err.toFile()).redirectOutput(dir.resolve("out").toFile())
+                .start();
+        p.getOutputStream().close();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("rotad exits").isTrue();
+
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(err))
+                .contains(policy + ":2: account 'vision' has parent 'labb', which is not defined")
+                .contains(policy + ":3: unknown key 'Priorty' for QOS");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void accounts_qos_priorities_and_shares_through_the_cli(@TempDir Path dir) throws IOException {
+        Path policy = dir.resolve("rota.policy");
+        Files.writeString(policy, """
+                PriorityWeightQOS=20000     # QoS outweighs fair share here
+                Account=team-a
+                Account=team-b
+                User=%s Account=team-a Default=yes
+                User=%s Account=team-b
+                QOS=high Priority=100
+                """.formatted(ME, ME));
+        try (RotaProcesses cluster = new RotaProcesses(dir)) {
+            cluster.startDaemon("--policy", policy.toString()).startAgent("node-1", 8);
+            Path work = Files.createDirectories(dir.resolve("work"));
+            Files.writeString(work.resolve("hold.sh"), "#!/bin/bash\n#SBATCH --gpus-per-node=8 -t 5\nsleep 300\n");
+            Files.writeString(work.resolve("wait.sh"), "#!/bin/bash\n#SBATCH --gpus-per-node=8 -t 5\ntrue\n");
+
+            long blocker = submitted(cluster.rota(work, "submit", "hold.sh"));
+            long plain = submitted(cluster.rota(work, "submit", "-A", "team-b", "wait.sh"));
+            long urgent = submitted(cluster.rota(work, "submit", "--qos", "high", "wait.sh"));
+            var refused = cluster.rota(work, "submit", "-A", "nope", "wait.sh");
+            assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+            assertThat(refused.err()).contains("account 'nope' does not exist");
+
+            // a drain and resume make the scheduler judge the whole queue now
+            assertThat(cluster.rota(work, "drain", "node-1", "--reason", "judge").exit()).isZero();
+            assertThat(cluster.rota(work, "resume", "node-1").exit()).isZero();
+
+            var priority = cluster.rota(work, "priority", "--json");
+            assertThat(priority.exit()).as(priority.toString()).isZero();
+            assertThat(priority.out().indexOf("\"job_id\": " + urgent))
+                    .as("the high-QoS job ranks first:\n" + priority.out())
+                    .isNotNegative().isLessThan(priority.out().indexOf("\"job_id\": " + plain));
+            assertThat(priority.out()).contains("\"account\": \"team-b\"").contains("\"qos\": \"high\"")
+                    .contains("\"qos\": 20000");
+
+            var share = cluster.rota(work, "share");
+            assertThat(share.exit()).as(share.toString()).isZero();
+            assertThat(share.out()).contains("team-a").contains("team-b").contains(ME).contains("FAIRSHARE");
+
+            var show = cluster.rota(work, "show", Long.toString(blocker));
+            assertThat(show.out()).as(show.toString()).contains("team-a");
+            cluster.rota(work, "cancel", Long.toString(blocker), Long.toString(plain), Long.toString(urgent));
+        }
+    }
+
+    private static long submitted(RotaProcesses.Result r) {
+        Matcher m = SUBMITTED.matcher(r.out());
+        assertThat(m.find()).as(r.toString()).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+}
