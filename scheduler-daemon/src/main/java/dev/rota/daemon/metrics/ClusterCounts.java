@@ -5,6 +5,7 @@ import dev.rota.core.engine.NodeView;
 import dev.rota.core.job.Job;
 import dev.rota.core.job.JobState;
 import dev.rota.core.node.NodeState;
+import dev.rota.core.policy.FairTree;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,17 +39,25 @@ import java.util.TreeMap;
  * @param fragmentation       per partition: the share of free GPUs on schedulable nodes that sit on
  *                            nodes with some GPUs allocated (0 when none is free)
  * @param oldestPendingSubmit when the longest-waiting pending job was submitted, if any is pending
+ * @param shares              the fair-share tree's accounts as the last full cycle judged them (the
+ *                            first {@link #MAX_ACCOUNTS} in tree order); empty before the first cycle
  */
 public record ClusterCounts(long step, SortedMap<JobKey, Integer> jobs, SortedMap<AccountKey, Integer> activeByAccount,
         SortedMap<String, Integer> pendingByReason, SortedMap<GpuKey, Integer> gpus, SortedMap<NodeKey, Integer> nodes,
-        SortedMap<String, Double> fragmentation, Optional<Instant> oldestPendingSubmit) {
+        SortedMap<String, Double> fragmentation, Optional<Instant> oldestPendingSubmit, List<AccountShare> shares) {
 
     /** Accounts labelled by name at most; the smaller ones share {@link #OTHER_ACCOUNT}. */
     public static final int MAX_ACCOUNTS = 100;
     /** The account label of the accounts beyond {@link #MAX_ACCOUNTS}. */
     public static final String OTHER_ACCOUNT = "_other";
-    /** The reasons a pending job gets a label of its own; anything else is {@code Other}. */
+    /** The reasons always exported, zero or not, so that dashboards and alerts find them. */
     public static final Set<String> REASONS = Set.of("Resources", "Priority", "ReqNodeNotAvail", "NodeFail", "None");
+    /**
+     * A reason that is one word, like Slurm's reason codes ({@code AccountGpuLimit},
+     * {@code QosJobLimit}, {@code AccountBudgetExhausted}), is its own label: the engine writes a fixed
+     * set of them. Free text (with spaces, digits or a node name in it) is {@code Other}.
+     */
+    private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("[A-Za-z]{1,40}");
 
     /** A GPU's state as the metrics count it. */
     public enum GpuState {
@@ -96,7 +105,21 @@ public record ClusterCounts(long step, SortedMap<JobKey, Integer> jobs, SortedMa
         }
     }
 
+    /**
+     * One account of the fair-share tree (Fair Tree, docs of {@code dev.rota.core.policy.FairTree}).
+     *
+     * @param normShares    its shares over its siblings', 0..1
+     * @param usage         decayed GPU-seconds used by its subtree
+     * @param normUsage     its usage over its siblings', 0..1
+     * @param levelFairness normShares / normUsage: above 1 it used less than its share; infinite when it
+     *                      used nothing
+     */
+    public record AccountShare(String account, double normShares, double usage, double normUsage,
+            double levelFairness) {
+    }
+
     public ClusterCounts {
+        shares = List.copyOf(shares);
         jobs = Collections.unmodifiableSortedMap(new TreeMap<>(jobs));
         activeByAccount = Collections.unmodifiableSortedMap(new TreeMap<>(activeByAccount));
         pendingByReason = Collections.unmodifiableSortedMap(new TreeMap<>(pendingByReason));
@@ -105,12 +128,12 @@ public record ClusterCounts(long step, SortedMap<JobKey, Integer> jobs, SortedMa
         fragmentation = Collections.unmodifiableSortedMap(new TreeMap<>(fragmentation));
     }
 
-    /** The label of a pending reason: itself when in {@link #REASONS}, {@code None} when empty, else {@code Other}. */
+    /** The label of a pending reason: itself when it is one word, {@code None} when empty, else {@code Other}. */
     public static String reasonLabel(String reason) {
         if (reason.isEmpty()) {
             return "None";
         }
-        return REASONS.contains(reason) ? reason : "Other";
+        return CODE.matcher(reason).matches() ? reason : "Other";
     }
 
     /**
@@ -183,7 +206,18 @@ public record ClusterCounts(long step, SortedMap<JobKey, Integer> jobs, SortedMa
         SortedMap<String, Double> fragmentation = new TreeMap<>();
         fragmentation.put(partition, free == 0 ? 0.0 : (double) freeOnBusyNodes / free);
         return new ClusterCounts(snapshot.step(), jobs, accounts(byAccount), reasons, gpus, nodes, fragmentation,
-                Optional.ofNullable(oldest));
+                Optional.ofNullable(oldest), shares(snapshot));
+    }
+
+    /** The account rows (not the user rows) of the last judgement's fair-share tree. */
+    private static List<AccountShare> shares(ClusterSnapshot snapshot) {
+        List<AccountShare> out = new ArrayList<>();
+        for (FairTree.Row r : snapshot.judgement().shares()) {
+            if (r.user().isEmpty() && out.size() < MAX_ACCOUNTS) {
+                out.add(new AccountShare(r.account(), r.normShares(), r.usage(), r.normUsage(), r.levelFairness()));
+            }
+        }
+        return out;
     }
 
     /**

@@ -80,6 +80,10 @@ public final class DaemonMetrics implements EngineLoop.StepListener {
     private final MultiGauge nodes;
     private final MultiGauge fragmentation;
     private final MultiGauge oldestPending;
+    private final MultiGauge shareUsage;
+    private final MultiGauge normShares;
+    private final MultiGauge normUsage;
+    private final MultiGauge levelFairness;
 
     private volatile Supplier<ClusterSnapshot> snapshots = ClusterSnapshot::empty;
     private volatile boolean engineRunning = true;
@@ -145,6 +149,16 @@ public final class DaemonMetrics implements EngineLoop.StepListener {
         oldestPending = MultiGauge.builder("rota_queue_oldest_pending_submit_timestamp_seconds")
                 .description("Submit time (Unix seconds) of the longest-waiting pending job; absent when none "
                         + "is pending").register(registry);
+        shareUsage = MultiGauge.builder("rota_fairshare_usage_gpu_seconds")
+                .description("Decayed GPU-seconds used by each account's subtree, as the last full scheduling "
+                        + "cycle judged (the fair-share tree)").register(registry);
+        normShares = MultiGauge.builder("rota_fairshare_norm_shares")
+                .description("Each account's shares over its siblings' shares (0..1)").register(registry);
+        normUsage = MultiGauge.builder("rota_fairshare_norm_usage")
+                .description("Each account's decayed usage over its siblings' usage (0..1)").register(registry);
+        levelFairness = MultiGauge.builder("rota_fairshare_level_fairness")
+                .description("Each account's norm shares over its norm usage: above 1 it used less than its share "
+                        + "and its users' jobs rank higher; +Inf when it used nothing").register(registry);
         Gauge.builder("rota_agents_connected", () -> agentsConnected.getAsInt())
                 .description("Agents with an open stream to this daemon").register(registry);
         Gauge.builder("rota_agent_heartbeat_age_max_seconds", () -> maxAgentSilenceNanos.getAsLong() / 1e9)
@@ -285,6 +299,10 @@ public final class DaemonMetrics implements EngineLoop.StepListener {
         oldestPending.register(c.oldestPendingSubmit()
                 .map(t -> List.of(MultiGauge.Row.of(Tags.empty(), (Number) (t.toEpochMilli() / 1000.0))))
                 .orElse(List.of()), true);
+        shareUsage.register(shareRows(c, ClusterCounts.AccountShare::usage), true);
+        normShares.register(shareRows(c, ClusterCounts.AccountShare::normShares), true);
+        normUsage.register(shareRows(c, ClusterCounts.AccountShare::normUsage), true);
+        levelFairness.register(shareRows(c, ClusterCounts.AccountShare::levelFairness), true);
         countedStep = s.step();
     }
 
@@ -292,6 +310,15 @@ public final class DaemonMetrics implements EngineLoop.StepListener {
             java.util.function.Function<K, Tags> tags) {
         List<MultiGauge.Row<?>> rows = new ArrayList<>(values.size());
         values.forEach((k, v) -> rows.add(MultiGauge.Row.of(tags.apply(k), v)));
+        return rows;
+    }
+
+    private static List<MultiGauge.Row<?>> shareRows(ClusterCounts c,
+            java.util.function.ToDoubleFunction<ClusterCounts.AccountShare> value) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>(c.shares().size());
+        for (ClusterCounts.AccountShare a : c.shares()) {
+            rows.add(MultiGauge.Row.of(Tags.of("account", a.account()), (Number) value.applyAsDouble(a)));
+        }
         return rows;
     }
 

@@ -165,6 +165,12 @@ class DaemonMetricsTest {
         assertThat(value(s, "rota_queue_wait_seconds_sum")).as("0 s, 100 - 40 s, 200 - 40 s").isEqualTo(220);
         assertThat(value(s, "rota_queue_wait_seconds_bucket{le=\"60.0\"}")).isEqualTo(2);
         assertThat(s).doesNotContain("rota_queue_oldest_pending_submit_timestamp_seconds ");
+        assertThat(value(s, "rota_fairshare_usage_gpu_seconds{account=\"physics\"}"))
+                .as("two 100 s jobs on 8 GPUs, barely decayed").isCloseTo(1600, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(value(s, "rota_fairshare_usage_gpu_seconds{account=\"biology\"}"))
+                .isCloseTo(800, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(value(s, "rota_fairshare_level_fairness{account=\"physics\"}")).as("used twice its share")
+                .isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.001));
     }
 
     @Test
@@ -191,8 +197,9 @@ class DaemonMetricsTest {
     }
 
     @Test
-    void pending_reasons_outside_the_known_few_share_one_label() {
+    void pending_reason_codes_are_labels_and_free_text_shares_one() {
         assertThat(ClusterCounts.reasonLabel("Resources")).isEqualTo("Resources");
+        assertThat(ClusterCounts.reasonLabel("AccountBudgetExhausted")).isEqualTo("AccountBudgetExhausted");
         assertThat(ClusterCounts.reasonLabel("")).isEqualTo("None");
         assertThat(ClusterCounts.reasonLabel("batch script lost on node-3 (agent restarted)")).isEqualTo("Other");
     }
