@@ -23,10 +23,22 @@ import java.util.OptionalLong;
  * @param remappedRowsFailed  whether a row remapping ever failed
  * @param throttleReasons     NVML clock event reasons bitmask ({@link ThrottleReason})
  * @param remarks             other bracketed driver remarks, e.g. {@code temperature.gpu [Unknown Error]}
+ * @param utilizationPercent  share of the last sample period a kernel ran, 0 to 100 (for metrics only:
+ *                            the health policy does not judge it)
+ * @param memoryUsedBytes     device memory in use (for metrics only)
  */
 public record GpuSample(int index, String uuid, String pciBusId, OptionalDouble temperatureC, OptionalDouble powerW,
         OptionalLong eccUncorrected, Optional<Boolean> retiredPagesPending, Optional<Boolean> remappedRowsPending,
-        Optional<Boolean> remappedRowsFailed, OptionalLong throttleReasons, List<String> remarks) {
+        Optional<Boolean> remappedRowsFailed, OptionalLong throttleReasons, List<String> remarks,
+        OptionalDouble utilizationPercent, OptionalLong memoryUsedBytes) {
+
+    /** A sample without utilisation and memory readings. */
+    public GpuSample(int index, String uuid, String pciBusId, OptionalDouble temperatureC, OptionalDouble powerW,
+            OptionalLong eccUncorrected, Optional<Boolean> retiredPagesPending, Optional<Boolean> remappedRowsPending,
+            Optional<Boolean> remappedRowsFailed, OptionalLong throttleReasons, List<String> remarks) {
+        this(index, uuid, pciBusId, temperatureC, powerW, eccUncorrected, retiredPagesPending, remappedRowsPending,
+                remappedRowsFailed, throttleReasons, remarks, OptionalDouble.empty(), OptionalLong.empty());
+    }
 
     public GpuSample {
         Objects.requireNonNull(uuid, "uuid");
@@ -39,6 +51,8 @@ public record GpuSample(int index, String uuid, String pciBusId, OptionalDouble 
         Objects.requireNonNull(remappedRowsFailed, "remappedRowsFailed");
         Objects.requireNonNull(throttleReasons, "throttleReasons");
         remarks = List.copyOf(remarks);
+        Objects.requireNonNull(utilizationPercent, "utilizationPercent");
+        Objects.requireNonNull(memoryUsedBytes, "memoryUsedBytes");
     }
 
     /** A GPU listed with nothing else known. */
@@ -50,6 +64,11 @@ public record GpuSample(int index, String uuid, String pciBusId, OptionalDouble 
 
     public GpuSample withRemappedRows(Optional<Boolean> pending, Optional<Boolean> failed) {
         return new GpuSample(index, uuid, pciBusId, temperatureC, powerW, eccUncorrected, retiredPagesPending,
-                pending, failed, throttleReasons, remarks);
+                pending, failed, throttleReasons, remarks, utilizationPercent, memoryUsedBytes);
+    }
+
+    public GpuSample withUsage(OptionalDouble utilization, OptionalLong memoryUsed) {
+        return new GpuSample(index, uuid, pciBusId, temperatureC, powerW, eccUncorrected, retiredPagesPending,
+                remappedRowsPending, remappedRowsFailed, throttleReasons, remarks, utilization, memoryUsed);
     }
 }

@@ -46,6 +46,11 @@ public final class NvidiaSmiHealth implements GpuHealthSource {
             "clocks_throttle_reasons.active");
     /** The columns of the remapped-rows query, in order. */
     public static final String REMAP_FIELDS = "gpu_bus_id,remapped_rows.pending,remapped_rows.failure";
+    /**
+     * The columns of the usage query, for metrics only: asked apart from {@link #FIELDS} so that a driver
+     * without them costs no health note, only the usage readings.
+     */
+    public static final String USAGE_FIELDS = "index,utilization.gpu,memory.used";
 
     private static final int REQUIRED_FIELDS = 3;
     private static final Logger LOG = Logger.getLogger(NvidiaSmiHealth.class.getName());
@@ -61,6 +66,7 @@ public final class NvidiaSmiHealth implements GpuHealthSource {
     private volatile List<String> fields = FIELDS;
     private volatile List<String> unknownToDriver = List.of();
     private volatile boolean remapQueryKnown = true;
+    private volatile boolean usageQueryKnown = true;
 
     /**
      * @param executable path of {@code nvidia-smi}
@@ -107,7 +113,8 @@ public final class NvidiaSmiHealth implements GpuHealthSource {
                     for (String f : unknownToDriver) {
                         notes.add("nvidia-smi does not know " + f + ": not watched");
                     }
-                    return Reading.of(new GpuReadout(withRemappedRows(readout.gpus()), readout.lost(), notes));
+                    return Reading.of(new GpuReadout(withUsage(withRemappedRows(readout.gpus())), readout.lost(),
+                            notes));
                 }
             }
         }
@@ -218,6 +225,66 @@ public final class NvidiaSmiHealth implements GpuHealthSource {
         for (GpuSample g : gpus) {
             RemapState r = PciAddress.parse(g.pciBusId()).map(remap::get).orElse(null);
             out.add(r == null ? g : g.withRemappedRows(r.pending(), r.failed()));
+        }
+        return out;
+    }
+
+    /**
+     * The GPUs with their utilisation and memory used, from a third query ({@link #USAGE_FIELDS}). A
+     * driver that refuses it is not asked again; a failed run leaves the readings unknown. Neither is a
+     * health note: these readings are for metrics, not for the verdict.
+     */
+    private List<GpuSample> withUsage(List<GpuSample> gpus) {
+        if (!usageQueryKnown || gpus.isEmpty()) {
+            return gpus;
+        }
+        Outcome outcome = ExternalProgram.run(List.of(executable.toString(), "--query-gpu=" + USAGE_FIELDS,
+                "--format=csv,noheader,nounits"), timeout, Map.of());
+        if (!(outcome instanceof Outcome.Exited e)) {
+            return gpus;
+        }
+        if (e.code() != 0) {
+            if (rejectedField(e.output()).isPresent()) {
+                LOG.fine(() -> executable + " does not know " + USAGE_FIELDS + "; GPU utilisation is not exported");
+                usageQueryKnown = false;
+            }
+            return gpus;
+        }
+        Map<Integer, GpuSample> usage = new HashMap<>();
+        for (GpuSample u : parseUsage(e.output())) {
+            usage.put(u.index(), u);
+        }
+        List<GpuSample> out = new ArrayList<>(gpus.size());
+        for (GpuSample g : gpus) {
+            GpuSample u = usage.get(g.index());
+            out.add(u == null ? g : g.withUsage(u.utilizationPercent(), u.memoryUsedBytes()));
+        }
+        return out;
+    }
+
+    /**
+     * Parses the usage query's output ({@link #USAGE_FIELDS}, memory in MiB): samples carrying only the
+     * index, utilisation and memory used. Lines it cannot read are skipped. Pure.
+     */
+    static List<GpuSample> parseUsage(String csv) {
+        List<GpuSample> out = new ArrayList<>();
+        for (String raw : csv.split("\\R")) {
+            String[] cols = raw.strip().split(",", -1);
+            if (cols.length != 3) {
+                continue;
+            }
+            int index;
+            try {
+                index = Integer.parseInt(cols[0].strip());
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            List<String> ignored = new ArrayList<>();
+            Map<String, String> row = Map.of("utilization.gpu", cols[1].strip(), "memory.used", cols[2].strip());
+            OptionalDouble util = decimal(row, "utilization.gpu", "%", ignored);
+            OptionalDouble mib = decimal(row, "memory.used", "MiB", ignored);
+            out.add(GpuSample.listed(index, "", "").withUsage(util,
+                    mib.isPresent() ? OptionalLong.of(Math.round(mib.getAsDouble() * 1024 * 1024)) : OptionalLong.empty()));
         }
         return out;
     }

@@ -28,7 +28,8 @@ import java.util.function.Function;
 
 /**
  * One node agent's Prometheus metrics: the link to the daemon, jobs running, and per GPU the latest
- * health readings (temperature, power, uncorrectable ECC errors, XIDs, verdict). Every series carries
+ * health readings (utilisation, memory used, temperature, power, uncorrectable ECC errors, XIDs,
+ * verdict). Every series carries
  * the {@code node} label; per-GPU series add {@code gpu} (the driver's index) and {@code uuid}, so
  * a node has a few series per GPU and no more.
  *
@@ -101,6 +102,8 @@ public final class AgentMetrics {
     private final MultiGauge power;
     private final MultiGauge ecc;
     private final MultiGauge xids;
+    private final MultiGauge utilization;
+    private final MultiGauge memoryUsed;
     private final MultiGauge gpuHealth;
 
     public AgentMetrics(Source source) {
@@ -133,6 +136,11 @@ public final class AgentMetrics {
         ecc = MultiGauge.builder("rota_agent_gpu_ecc_uncorrected_errors")
                 .description("Uncorrectable ECC errors since the driver loaded (volatile count), from the latest "
                         + "health poll").register(registry);
+        utilization = MultiGauge.builder("rota_agent_gpu_utilization_ratio")
+                .description("Share of the driver's last sample period in which a kernel ran on the GPU (0..1), "
+                        + "from the latest health poll").register(registry);
+        memoryUsed = MultiGauge.builder("rota_agent_gpu_memory_used_bytes")
+                .description("GPU device memory in use, from the latest health poll").register(registry);
         xids = MultiGauge.builder("rota_agent_gpu_xids")
                 .description("Distinct XID codes the kernel log holds for the GPU").register(registry);
         gpuHealth = MultiGauge.builder("rota_agent_gpu_health")
@@ -165,6 +173,14 @@ public final class AgentMetrics {
         power.register(rows(gpus, s -> s.sample().map(GpuSample::powerW).orElse(OptionalDouble.empty())), true);
         ecc.register(rows(gpus, s -> {
             OptionalLong n = s.sample().map(GpuSample::eccUncorrected).orElse(OptionalLong.empty());
+            return n.isPresent() ? OptionalDouble.of(n.getAsLong()) : OptionalDouble.empty();
+        }), true);
+        utilization.register(rows(gpus, s -> {
+            OptionalDouble p = s.sample().map(GpuSample::utilizationPercent).orElse(OptionalDouble.empty());
+            return p.isPresent() ? OptionalDouble.of(p.getAsDouble() / 100) : OptionalDouble.empty();
+        }), true);
+        memoryUsed.register(rows(gpus, s -> {
+            OptionalLong n = s.sample().map(GpuSample::memoryUsedBytes).orElse(OptionalLong.empty());
             return n.isPresent() ? OptionalDouble.of(n.getAsLong()) : OptionalDouble.empty();
         }), true);
         xids.register(rows(gpus, s -> OptionalDouble.of(s.xids().size())), true);

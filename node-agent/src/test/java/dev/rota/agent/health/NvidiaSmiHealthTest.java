@@ -122,7 +122,33 @@ class NvidiaSmiHealthTest {
         assertThat(readout.notes()).isEmpty();
         assertThat(smi.calls()).containsExactly(
                 "--query-gpu=" + String.join(",", NvidiaSmiHealth.FIELDS) + " --format=csv,noheader,nounits",
-                "--query-remapped-rows=" + NvidiaSmiHealth.REMAP_FIELDS + " --format=csv,noheader,nounits");
+                "--query-remapped-rows=" + NvidiaSmiHealth.REMAP_FIELDS + " --format=csv,noheader,nounits",
+                "--query-gpu=" + NvidiaSmiHealth.USAGE_FIELDS + " --format=csv,noheader,nounits");
+    }
+
+    @Test
+    void utilisationAndMemoryUsedAreReadApartAndADriverWithoutThemIsNotAskedAgain() {
+        FakeNvidiaSmi smi = FakeNvidiaSmi.install(tmp, 2);
+        smi.gpuTable(FakeNvidiaSmi.HEADER + ", utilization.gpu, memory.used\n"
+                + "0, " + FakeNvidiaSmi.uuid(0) + ", H100, 81559, " + FakeNvidiaSmi.bus(0) + ", 50, 300, 0, No, 0x0, 87, 40960\n"
+                + "1, " + FakeNvidiaSmi.uuid(1) + ", H100, 81559, " + FakeNvidiaSmi.bus(1) + ", 51, 310, 0, No, 0x0, [N/A], 0\n");
+        NvidiaSmiHealth health = new NvidiaSmiHealth(smi.nvidiaSmi(), Duration.ofSeconds(10));
+
+        GpuReadout readout = value(health.read());
+        assertThat(readout.gpus().get(0).utilizationPercent()).hasValue(87);
+        assertThat(readout.gpus().get(0).memoryUsedBytes()).hasValue(40960L << 20);
+        assertThat(readout.gpus().get(1).utilizationPercent()).isEmpty();
+        assertThat(readout.gpus().get(1).memoryUsedBytes()).hasValue(0);
+        assertThat(readout.notes()).isEmpty();
+
+        smi.gpuTable(FakeNvidiaSmi.HEADER + "\n"
+                + "0, " + FakeNvidiaSmi.uuid(0) + ", H100, 81559, " + FakeNvidiaSmi.bus(0) + ", 50, 300, 0, No, 0x0\n");
+        GpuReadout older = value(health.read());
+        GpuReadout again = value(health.read());
+        assertThat(older.gpus().get(0).utilizationPercent()).isEmpty();
+        assertThat(again.notes()).as("usage readings are for metrics; their absence is no health note").isEmpty();
+        assertThat(smi.calls().stream().filter(c -> c.contains("utilization.gpu")).count())
+                .as("refused once, then not asked").isEqualTo(2);
     }
 
     @Test

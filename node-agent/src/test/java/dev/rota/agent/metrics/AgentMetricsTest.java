@@ -77,8 +77,8 @@ class AgentMetricsTest {
     void each_gpu_shows_its_latest_readings_and_verdict() {
         HandSource node = new HandSource();
         node.health = new HealthReport(List.of("gpu 1: XID 79 (GPU has fallen off the bus)"), List.of(), List.of(
-                new GpuStatus(0, "GPU-a", GpuStatus.State.OK, Optional.of(read(0, "GPU-a", 54, 310.5, 0)), List.of(),
-                        List.of()),
+                new GpuStatus(0, "GPU-a", GpuStatus.State.OK, Optional.of(read(0, "GPU-a", 54, 310.5, 0)
+                        .withUsage(OptionalDouble.of(87), OptionalLong.of(40L << 30))), List.of(), List.of()),
                 new GpuStatus(1, "GPU-b", GpuStatus.State.FAILED, Optional.empty(), List.of(79, 31),
                         List.of("XID 79 (GPU has fallen off the bus)"))));
         String s = new AgentMetrics(node).scrape();
@@ -88,6 +88,10 @@ class AgentMetricsTest {
         assertThat(value(s, "rota_agent_gpu_power_watts{gpu=\"0\",node=\"gpu-7\",uuid=\"GPU-a\"}")).isEqualTo(310.5);
         assertThat(value(s, "rota_agent_gpu_ecc_uncorrected_errors{gpu=\"0\",node=\"gpu-7\",uuid=\"GPU-a\"}"))
                 .isZero();
+        assertThat(value(s, "rota_agent_gpu_utilization_ratio{gpu=\"0\",node=\"gpu-7\",uuid=\"GPU-a\"}"))
+                .isEqualTo(0.87);
+        assertThat(value(s, "rota_agent_gpu_memory_used_bytes{gpu=\"0\",node=\"gpu-7\",uuid=\"GPU-a\"}"))
+                .isEqualTo(40.0 * (1L << 30));
         assertThat(s).as("GPU 1 was not read: no made-up temperature")
                 .doesNotContain("rota_agent_gpu_temperature_celsius{gpu=\"1\"");
         assertThat(value(s, "rota_agent_gpu_xids{gpu=\"1\",node=\"gpu-7\",uuid=\"GPU-b\"}")).isEqualTo(2);

@@ -101,7 +101,7 @@ class ObservabilityFilesTest {
         List<Gpu> gpus = agent.gpus();
         GpuSample warm = new GpuSample(0, gpus.get(0).uuid(), "", OptionalDouble.of(61), OptionalDouble.of(412.5),
                 OptionalLong.of(0), Optional.empty(), Optional.of(false), Optional.of(false), OptionalLong.of(0),
-                List.of());
+                List.of()).withUsage(OptionalDouble.of(97), OptionalLong.of(70L << 30));
         HealthReport report = new HealthReport(List.of("gpu 1: XID 79 (GPU has fallen off the bus)"), List.of(),
                 List.of(new GpuStatus(0, gpus.get(0).uuid(), GpuStatus.State.OK, Optional.of(warm), List.of(), List.of()),
                         new GpuStatus(1, gpus.get(1).uuid(), GpuStatus.State.FAILED, Optional.empty(), List.of(79),
