@@ -15,6 +15,8 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -60,10 +62,12 @@ public final class NodeAgent implements AutoCloseable {
     private final Server server;
     private final DaemonLink link;
     private final HealthMonitor health;
+    private final HealthStatusManager grpcHealth;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private NodeAgent(AgentConfig config, List<Gpu> gpus, String address, JobSupervisor supervisor, StepServer steps,
-            Server server, DaemonLink link, HealthMonitor health) {
+            Server server, DaemonLink link, HealthMonitor health, HealthStatusManager grpcHealth) {
+        this.grpcHealth = grpcHealth;
         this.config = config;
         this.gpus = gpus;
         this.address = address;
@@ -88,10 +92,15 @@ public final class NodeAgent implements AutoCloseable {
                 config.health().policy(), config.health().interval());
         JobSupervisor supervisor = new JobSupervisor(config.nodeName(), config.spoolDir());
         StepServer steps = new StepServer(supervisor);
+        HealthStatusManager grpcHealth = new HealthStatusManager();
         Server server;
         try {
+            // The standard health service answers SERVING while the agent runs, and reflection lets
+            // operators' gRPC tools list the StepService; both as on rotad's port.
             server = NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(), config.listenPort()))
                     .addService(steps)
+                    .addService(grpcHealth.getHealthService())
+                    .addService(ProtoReflectionServiceV1.newInstance())
                     .build()
                     .start();
         } catch (IOException e) {
@@ -113,7 +122,7 @@ public final class NodeAgent implements AutoCloseable {
         health.addListener(report -> link.healthChanged());
         LOG.info(config.nodeName() + ": steps on " + address + ", " + gpus.size() + " GPUs ("
                 + config.gpus().describe() + "), rotad at " + config.daemonTarget());
-        return new NodeAgent(config, gpus, address, supervisor, steps, server, link, health);
+        return new NodeAgent(config, gpus, address, supervisor, steps, server, link, health, grpcHealth);
     }
 
     /** GPU readings and XIDs for GPUs from nvidia-smi (the same binary); the check program in any case. */
@@ -167,6 +176,7 @@ public final class NodeAgent implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        grpcHealth.enterTerminalState();
         health.close();
         link.close();
         server.shutdown();

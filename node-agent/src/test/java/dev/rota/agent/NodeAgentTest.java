@@ -66,6 +66,22 @@ class NodeAgentTest {
     }
 
     @Test
+    void itsStepPortAnswersTheStandardGrpcHealthCheck() throws Exception {
+        try (NodeAgent agent = NodeAgent.start(config("gpu-3"))) {
+            io.grpc.ManagedChannel channel = io.grpc.Grpc.newChannelBuilder(agent.address(),
+                    io.grpc.InsecureChannelCredentials.create()).build();
+            try {
+                io.grpc.health.v1.HealthCheckResponse r = io.grpc.health.v1.HealthGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
+                        .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance());
+                assertThat(r.getStatus()).isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void closeKillsRunningJobsAndIsIdempotent() throws Exception {
         NodeAgent agent = NodeAgent.start(config("gpu-2"));
         daemon.next(WAIT, AgentMessage::hasRegister);
