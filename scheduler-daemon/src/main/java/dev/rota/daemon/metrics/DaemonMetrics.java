@@ -231,6 +231,15 @@ public final class DaemonMetrics implements EngineLoop.StepListener {
      */
     @Override
     public void published(ClusterSnapshot before, ClusterSnapshot after, List<StateChange> changes) {
+        try {
+            count(before, after, changes);
+        } catch (RuntimeException e) {
+            // On the engine thread: a bug in counting must cost a wrong counter, never the scheduler.
+            LOG.log(Level.WARNING, "cannot count the step's job transitions", e);
+        }
+    }
+
+    private void count(ClusterSnapshot before, ClusterSnapshot after, List<StateChange> changes) {
         for (StateChange c : changes) {
             if (!(c instanceof StateChange.JobUpserted u)) {
                 continue;
