@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The metrics as an operator sees them: a real Prometheus server on loopback scrapes a real rotad and
  * two rota-agents every second, a few jobs run, and what Prometheus answers over its HTTP API agrees
- * with what {@code rota nodes --json} and {@code rota queue --json --all} report.
+ * with what {@code rota nodes --json} and {@code rota queue --json --all} report; what the daemon and
+ * an agent serve passes {@code promtool check metrics}.
  *
  * <p>Needs the {@code prometheus} binary (Debian's {@code prometheus} package, which {@code .ci/run}
  * installs); skipped, with that said, where it is absent.
@@ -103,6 +104,21 @@ class RotaPrometheusIT {
                 awaitQuery(api, "sum(rota_agent_jobs_running)", runningJobSlots(nodes));
                 awaitQuery(api, "sum(rota_agent_gpus)", total);
                 awaitQuery(api, "up{job=\"rotad\"}", 1);
+
+                // What the real processes serve (their JVM meters included) passes promtool's lint too.
+                Optional<Path> promtool = onPath("promtool");
+                if (promtool.isPresent()) {
+                    for (String target : List.of("127.0.0.1:" + cluster.metricsPort, "127.0.0.1:" + agentA)) {
+                        Path exposition = dir.resolve("exposition-" + target.replace(':', '-') + ".txt");
+                        Files.writeString(exposition, http.send(HttpRequest.newBuilder(URI.create("http://" + target
+                                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                        Process check = new ProcessBuilder(promtool.get().toString(), "check", "metrics")
+                                .redirectInput(exposition.toFile()).redirectErrorStream(true).start();
+                        String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                        assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                        assertThat(check.exitValue()).as("promtool check metrics on %s: %s", target, out).isZero();
+                    }
+                }
             } finally {
                 server.destroy();
                 if (!server.waitFor(10, TimeUnit.SECONDS)) {
