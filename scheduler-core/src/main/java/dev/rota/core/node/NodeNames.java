@@ -28,11 +28,25 @@ public final class NodeNames {
                 while (j < b.length() && Character.isDigit(b.charAt(j))) {
                     j++;
                 }
-                String da = a.substring(si, i).replaceFirst("^0+(?=.)", "");
-                String db = b.substring(sj, j).replaceFirst("^0+(?=.)", "");
-                int c = da.length() != db.length() ? Integer.compare(da.length(), db.length()) : da.compareTo(db);
-                if (c != 0) {
-                    return c;
+                // Compare the runs by value without allocating: skip leading zeros (keeping one digit),
+                // then the longer run is larger, else the first differing digit decides. This runs
+                // inside every sorted map of nodes, so it must be cheap.
+                while (si < i - 1 && a.charAt(si) == '0') {
+                    si++;
+                }
+                while (sj < j - 1 && b.charAt(sj) == '0') {
+                    sj++;
+                }
+                int la = i - si;
+                int lb = j - sj;
+                if (la != lb) {
+                    return Integer.compare(la, lb);
+                }
+                for (int k = 0; k < la; k++) {
+                    int c = Character.compare(a.charAt(si + k), b.charAt(sj + k));
+                    if (c != 0) {
+                        return c;
+                    }
                 }
             } else {
                 if (ca != cb) {
