@@ -51,12 +51,12 @@ public record ClusterSnapshot(long step, SortedMap<JobId, Job> jobs, List<NodeVi
      * The priorities map is not copied (up to every pending job): the engine hands over a map it
      * never changes again.
      */
-    public record Judgement(java.time.Instant at, SortedMap<JobId, dev.rota.core.policy.Priority> priorities,
+    public record Judgement(java.time.Instant at, java.util.Map<JobId, dev.rota.core.policy.Priority> priorities,
             List<dev.rota.core.policy.FairTree.Row> shares) {
-        public static final Judgement NONE = new Judgement(null, new TreeMap<>(), List.of());
+        public static final Judgement NONE = new Judgement(null, java.util.Map.of(), List.of());
 
         public Judgement {
-            priorities = Collections.unmodifiableSortedMap(priorities);
+            priorities = Collections.unmodifiableMap(priorities);
             shares = List.copyOf(shares);
         }
     }

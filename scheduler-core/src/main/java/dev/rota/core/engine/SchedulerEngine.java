@@ -631,42 +631,34 @@ public final class SchedulerEngine {
      */
     private void planAll(Instant now, Step step) {
         AvailabilityProfile profile = availability(now);
-        CapacityNow capacity = new CapacityNow(profile);
         state.reservations.clear();
-        Judge judge = judge(now);
         int n = state.pending.size();
-        Job[] order = new Job[n];
-        long[] rank = new long[n];
-        SortedMap<JobId, Priority> priorities = new java.util.TreeMap<>();
+        Job[] pending = new Job[n];
         int i = 0;
         for (JobId id : state.pending) {
-            Job job = state.jobs.get(id);
-            Priority p = judge.priority(job);
-            priorities.put(id, p);
-            order[i] = job;
-            rank[i] = p.priority();
-            i++;
+            pending[i++] = state.jobs.get(id);
         }
-        Integer[] idx = new Integer[n];
+        Judge judge = judge(now, pending);
+        java.util.Map<JobId, Priority> priorities = new java.util.HashMap<>(n * 2);
+        long[] rank = new long[n];
         for (int k = 0; k < n; k++) {
-            idx[k] = k;
+            Priority p = judge.priority(pending[k]);
+            priorities.put(pending[k].id(), p);
+            rank[k] = p.priority();
         }
-        // Highest priority first; equal priorities in submission (id) order, which state.pending already is.
-        java.util.Arrays.sort(idx, (a, b) -> rank[a] != rank[b] ? Long.compare(rank[b], rank[a])
-                : Integer.compare(a, b));
+        int[] order = byPriority(rank);
         state.newPriorities.clear();
-        state.judgement = new ClusterSnapshot.Judgement(now, java.util.Collections.unmodifiableSortedMap(priorities),
-                judge.tree.rows());
+        state.judgement = new ClusterSnapshot.Judgement(now, priorities, judge.tree.rows());
         Tally tally = new Tally(now);
         boolean firstBlocked = true;
         for (int k = 0; k < n; k++) {
-            Job job = order[idx[k]];
+            Job job = pending[order[k]];
             Optional<String> limited = tally.blocked(job);
             if (limited.isPresent()) {
                 setReason(job, limited.get(), step);
                 continue;
             }
-            if (tryStart(job, now, profile, capacity, step)) {
+            if (tryStart(job, now, profile, step)) {
                 tally.add(job);
                 continue;
             }
@@ -703,7 +695,6 @@ public final class SchedulerEngine {
             }
             lowestReserved = Math.min(lowestReserved, p == null ? Long.MIN_VALUE : p.priority());
         }
-        CapacityNow capacity = new CapacityNow(profile);
         Judge judge = new Judge(state.fairTree, now);
         Tally tally = new Tally(now);
         boolean firstBlocked = state.reservations.isEmpty();
@@ -719,7 +710,7 @@ public final class SchedulerEngine {
                 setReason(job, limited.get(), step);
                 continue;
             }
-            if (tryStart(job, now, profile, capacity, step)) {
+            if (tryStart(job, now, profile, step)) {
                 tally.add(job);
                 continue;
             }
@@ -737,9 +728,10 @@ public final class SchedulerEngine {
     }
 
     /** Starts {@code job} if its gang fits now without delaying a reservation. */
-    private boolean tryStart(Job job, Instant now, AvailabilityProfile profile, CapacityNow capacity, Step step) {
+    private boolean tryStart(Job job, Instant now, AvailabilityProfile profile, Step step) {
         JobSpec spec = job.spec();
-        if (!capacity.mightFit(spec.nodes(), spec.gpusPerNode())) {
+        // Most of a long queue cannot fit now: passed over without looking at any node.
+        if (profile.nodesWithFreeNow(spec.gpusPerNode()) < spec.nodes()) {
             return false;
         }
         Optional<List<String>> nodes = profile.fit(spec.nodes(), spec.gpusPerNode(), now, spec.timeLimit());
@@ -747,7 +739,6 @@ public final class SchedulerEngine {
             return false;
         }
         start(job, nodes.get(), now, profile, step);
-        capacity.invalidate();
         return true;
     }
 
@@ -797,8 +788,47 @@ public final class SchedulerEngine {
         }
     }
 
+    /**
+     * Positions 0..n-1 ordered by rank, highest first; equal ranks keep their position order (the
+     * queue's id order). Sorts packed primitive keys when ranks fit in 40 bits, as they do with any
+     * sane weights, and boxed indices otherwise.
+     */
+    static int[] byPriority(long[] rank) {
+        int n = rank.length;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (long r : rank) {
+            min = Math.min(min, r);
+            max = Math.max(max, r);
+        }
+        int[] out = new int[n];
+        if (n == 0) {
+            return out;
+        }
+        if (n < (1 << 23) && max - min >= 0 && max - min < (1L << 40)) {
+            long[] keys = new long[n];
+            for (int k = 0; k < n; k++) {
+                keys[k] = ((max - rank[k]) << 23) | k;
+            }
+            java.util.Arrays.sort(keys);
+            for (int k = 0; k < n; k++) {
+                out[k] = (int) (keys[k] & ((1 << 23) - 1));
+            }
+            return out;
+        }
+        Integer[] idx = new Integer[n];
+        for (int k = 0; k < n; k++) {
+            idx[k] = k;
+        }
+        java.util.Arrays.sort(idx, (a, b) -> rank[a] != rank[b] ? Long.compare(rank[b], rank[a]) : Integer.compare(a, b));
+        for (int k = 0; k < n; k++) {
+            out[k] = idx[k];
+        }
+        return out;
+    }
+
     /** Judges the queue at {@code now}: usage decayed to now, running jobs' GPU-time included. */
-    private Judge judge(Instant now) {
+    private Judge judge(Instant now, Job[] pending) {
         Policy policy = config.policy();
         java.util.Map<UsageKey, Double> usage = new java.util.HashMap<>();
         state.usage.forEach((k, u) -> usage.put(k, u.decayedAt(now, policy.usageHalfLife())));
@@ -812,9 +842,8 @@ public final class SchedulerEngine {
             }
         }
         Set<UsageKey> members = new HashSet<>();
-        for (JobId id : state.pending) {
-            JobSpec spec = state.jobs.get(id).spec();
-            members.add(new UsageKey(spec.account(), spec.user()));
+        for (Job j : pending) {
+            members.add(new UsageKey(j.spec().account(), j.spec().user()));
         }
         FairTree tree = FairTree.compute(policy, usage, members);
         state.fairTree = tree;
@@ -943,6 +972,11 @@ public final class SchedulerEngine {
                 continue;
             }
             profile.node(n.record.name(), n.freeGpus.size());
+        }
+        for (NodeEntry n : state.nodes.values()) {
+            if (!n.schedulable()) {
+                continue;
+            }
             for (List<Integer> held : n.lingering.values()) {
                 // Lingering processes are being killed: assume they are gone after the grace.
                 profile.release(n.record.name(), now.plus(config.killGrace()), held.size());
@@ -969,16 +1003,11 @@ public final class SchedulerEngine {
         return profile;
     }
 
-    /** The earliest reservation for a blocked job, trying each time some node gains GPUs. */
+    /** The earliest reservation for a blocked job: the first time enough nodes keep its GPUs free for its limit. */
     private Optional<Reservation> earliest(Job job, AvailabilityProfile profile) {
         JobSpec spec = job.spec();
-        for (Instant t : profile.candidateStarts(MAX_RESERVATION_CANDIDATES)) {
-            Optional<List<String>> nodes = profile.fit(spec.nodes(), spec.gpusPerNode(), t, spec.timeLimit());
-            if (nodes.isPresent()) {
-                return Optional.of(new Reservation(job.id(), t, nodes.get()));
-            }
-        }
-        return Optional.empty();
+        return profile.earliest(spec.nodes(), spec.gpusPerNode(), spec.timeLimit(), MAX_RESERVATION_CANDIDATES)
+                .map(start -> new Reservation(job.id(), start.at(), start.nodes()));
     }
 
     /** Starts a job on {@code nodes}, taking each node's lowest free GPU indices. */
@@ -994,46 +1023,6 @@ public final class SchedulerEngine {
         upsert(started, step);
         step.effects.add(new Effect.LaunchJob(started, allocatedNodes(started), nodelist(started)));
         step.effects.add(timeLimitTimer(started));
-    }
-
-    /**
-     * How many schedulable nodes have at least g GPUs free now, so that a job that cannot fit now
-     * (most of a long queue) is passed over without looking at every node. Reservations only lower
-     * availability, so "no" here is final; "maybe" is checked exactly.
-     */
-    private static final class CapacityNow {
-        private final AvailabilityProfile profile;
-        private int[] atLeast;
-
-        CapacityNow(AvailabilityProfile profile) {
-            this.profile = profile;
-        }
-
-        boolean mightFit(int nodes, int gpusPerNode) {
-            if (atLeast == null) {
-                int max = 0;
-                List<Integer> free = new ArrayList<>();
-                for (String n : profile.nodes()) {
-                    int f = profile.minFree(n, profile.now(), profile.now().plusNanos(1));
-                    free.add(f);
-                    max = Math.max(max, f);
-                }
-                atLeast = new int[max + 2];
-                for (int f : free) {
-                    if (f >= 0) {
-                        atLeast[f]++;
-                    }
-                }
-                for (int g = atLeast.length - 2; g >= 0; g--) {
-                    atLeast[g] += atLeast[g + 1];
-                }
-            }
-            return gpusPerNode < atLeast.length && atLeast[gpusPerNode] >= nodes;
-        }
-
-        void invalidate() {
-            atLeast = null;
-        }
     }
 
     private void setReason(Job job, String reason, Step step) {

@@ -1,122 +1,268 @@
 package dev.rota.core.plan;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.SortedMap;
+import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Free GPUs per node as a step function of time, from {@code now} on: the GPUs free now, plus the
  * GPUs running jobs give back when their time limits end, minus what starts and reservations take.
- * Built fresh for each scheduling cycle; mutable, single-threaded, deterministic (sorted maps only).
+ * Built fresh for each scheduling cycle; mutable, single-threaded, deterministic.
+ *
+ * <p>Sized for 10^4-10^5 nodes: nodes are numbered in order once ({@link #node} calls first, then
+ * queries); GPUs free now live in an array with a count of nodes per free level and a bit set of
+ * nodes with any GPU free, so "does this fit now" costs the number of nodes with free GPUs, not the
+ * number of nodes; each node's future changes live in a small sorted map, created on first use.
  */
 public final class AvailabilityProfile {
     private final Instant now;
-    private final Map<String, Integer> freeNow;
-    /** Per node: time -> change in free GPUs at that time (only times after {@code now}). */
-    private final Map<String, NavigableMap<Instant, Integer>> changes;
-    /** Times at which some node gains GPUs: the candidate start times of a reservation. */
-    private final TreeSet<Instant> gains = new TreeSet<>();
+    private final Comparator<String> nodeOrder;
+    private final List<String> added = new ArrayList<>();
+    private final List<Integer> addedFree = new ArrayList<>();
+    /** Set when sealed: node names by position (in {@code nodeOrder}) and their positions by name. */
+    private String[] names;
+    private Map<String, Integer> position;
+    private int[] free;
+    /** Per position: time -> change in free GPUs at that time (only times after {@code now}); null when none. */
+    private NavigableMap<Instant, Integer>[] changes;
+    /** atLeast[g]: how many nodes have at least g GPUs free now. */
+    private int[] atLeast;
+    /** Positions of nodes with a GPU free now. */
+    private BitSet anyFree;
 
-    /** @param nodeOrder how nodes are ordered (natural name order), so iteration is decided */
-    public AvailabilityProfile(Instant now, java.util.Comparator<String> nodeOrder) {
+    /** @param nodeOrder how nodes are ordered (natural name order): the order {@link #fit} prefers them in */
+    public AvailabilityProfile(Instant now, Comparator<String> nodeOrder) {
         this.now = now;
-        this.freeNow = new TreeMap<>(nodeOrder);
-        this.changes = new TreeMap<>(nodeOrder);
+        this.nodeOrder = nodeOrder;
     }
 
     public Instant now() {
         return now;
     }
 
-    /** Declares a node that may take work, with {@code free} GPUs free now. */
+    /** Declares a node that may take work, with {@code free} GPUs free now. Before any other call. */
     public void node(String name, int free) {
-        freeNow.put(name, free);
-        changes.put(name, new TreeMap<>());
+        if (names != null) {
+            throw new IllegalStateException("nodes are declared before the profile is used");
+        }
+        added.add(name);
+        addedFree.add(free);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void seal() {
+        if (names != null) {
+            return;
+        }
+        int n = added.size();
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> nodeOrder.compare(added.get(a), added.get(b)));
+        names = new String[n];
+        position = new HashMap<>(n * 2);
+        free = new int[n];
+        changes = new NavigableMap[n];
+        anyFree = new BitSet(n);
+        int max = 0;
+        for (int p = 0; p < n; p++) {
+            names[p] = added.get(order[p]);
+            position.put(names[p], p);
+            free[p] = addedFree.get(order[p]);
+            max = Math.max(max, free[p]);
+            if (free[p] > 0) {
+                anyFree.set(p);
+            }
+        }
+        atLeast = new int[max + 2];
+        for (int f : free) {
+            for (int g = 0; g <= Math.max(0, f); g++) {
+                atLeast[g]++;
+            }
+        }
     }
 
     /** The nodes that may take work, in order. */
     public List<String> nodes() {
-        return new ArrayList<>(freeNow.keySet());
+        seal();
+        return List.of(names);
+    }
+
+    /** How many nodes have at least {@code gpus} GPUs free now (reservations aside). */
+    public int nodesWithFreeNow(int gpus) {
+        seal();
+        return gpus < atLeast.length ? atLeast[Math.max(0, gpus)] : 0;
+    }
+
+    private NavigableMap<Instant, Integer> changesOf(int p) {
+        if (changes[p] == null) {
+            changes[p] = new TreeMap<>();
+        }
+        return changes[p];
     }
 
     /** A running job gives {@code gpus} back on {@code node} at {@code at} (its time limit, at the latest). */
     public void release(String node, Instant at, int gpus) {
-        NavigableMap<Instant, Integer> c = changes.get(node);
-        if (c == null || gpus == 0) {
+        seal();
+        Integer p = position.get(node);
+        if (p == null || gpus == 0) {
             return;
         }
         Instant when = at.isAfter(now) ? at : now.plusNanos(1);
-        c.merge(when, gpus, Integer::sum);
-        gains.add(when);
+        changesOf(p).merge(when, gpus, Integer::sum);
     }
 
     /** Takes {@code gpus} on {@code node} over {@code [from, to)}: a start now, or a reservation. */
     public void take(String node, Instant from, Instant to, int gpus) {
-        if (gpus == 0) {
+        seal();
+        Integer p = position.get(node);
+        if (p == null || gpus == 0) {
             return;
         }
         if (!from.isAfter(now)) {
-            freeNow.merge(node, -gpus, Integer::sum);
+            int before = free[p];
+            int after = before - gpus;
+            free[p] = after;
+            for (int g = Math.max(0, after + 1); g <= before && g < atLeast.length; g++) {
+                atLeast[g]--;
+            }
+            if (after <= 0) {
+                anyFree.clear(p);
+            }
         } else {
-            changes.get(node).merge(from, -gpus, Integer::sum);
+            changesOf(p).merge(from, -gpus, Integer::sum);
         }
-        changes.get(node).merge(to, gpus, Integer::sum);
-        gains.add(to);
+        changesOf(p).merge(to, gpus, Integer::sum);
     }
 
     /** The fewest GPUs free on {@code node} at any time in {@code [from, to)}. */
     public int minFree(String node, Instant from, Instant to) {
-        Integer base = freeNow.get(node);
-        if (base == null) {
-            return 0;
-        }
-        int free = base;
-        NavigableMap<Instant, Integer> c = changes.get(node);
-        for (Map.Entry<Instant, Integer> e : c.headMap(from, true).entrySet()) {
-            free += e.getValue();
-        }
-        int min = free;
-        SortedMap<Instant, Integer> during = c.subMap(from, false, to, false);
-        for (int delta : during.values()) {
-            free += delta;
-            min = Math.min(min, free);
-        }
-        return min;
+        seal();
+        Integer p = position.get(node);
+        return p == null ? 0 : minFree(p, from, to);
     }
 
-    /** {@code now}, then every later time at which some node gains GPUs, ascending. */
-    public List<Instant> candidateStarts(int max) {
-        List<Instant> out = new ArrayList<>();
-        out.add(now);
-        for (Instant t : gains) {
-            if (out.size() >= max) {
-                break;
-            }
-            out.add(t);
+    private int minFree(int p, Instant from, Instant to) {
+        int f = free[p];
+        NavigableMap<Instant, Integer> c = changes[p];
+        if (c == null) {
+            return f;
         }
-        return out;
+        for (int delta : c.headMap(from, true).values()) {
+            f += delta;
+        }
+        int min = f;
+        for (int delta : c.subMap(from, false, to, false).values()) {
+            f += delta;
+            min = Math.min(min, f);
+        }
+        return min;
     }
 
     /**
      * The nodes (first in order) where {@code gpus} GPUs stay free over {@code [from, from + length)},
      * if at least {@code count} such nodes exist.
      */
-    public java.util.Optional<List<String>> fit(int count, int gpus, Instant from, java.time.Duration length) {
+    public Optional<List<String>> fit(int count, int gpus, Instant from, Duration length) {
+        seal();
         Instant to = from.plus(length);
         List<String> chosen = new ArrayList<>(count);
-        for (String node : freeNow.keySet()) {
-            if (minFree(node, from, to) >= gpus) {
-                chosen.add(node);
+        if (!from.isAfter(now) && gpus > 0) {
+            // Only nodes with GPUs free now can take the job now.
+            if (nodesWithFreeNow(gpus) < count) {
+                return Optional.empty();
+            }
+            for (int p = anyFree.nextSetBit(0); p >= 0; p = anyFree.nextSetBit(p + 1)) {
+                if (free[p] >= gpus && minFree(p, from, to) >= gpus) {
+                    chosen.add(names[p]);
+                    if (chosen.size() == count) {
+                        return Optional.of(chosen);
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+        for (int p = 0; p < names.length; p++) {
+            if (minFree(p, from, to) >= gpus) {
+                chosen.add(names[p]);
                 if (chosen.size() == count) {
-                    return java.util.Optional.of(chosen);
+                    return Optional.of(chosen);
                 }
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
+    }
+
+    /** Where and when a gang can start. */
+    public record Start(Instant at, List<String> nodes) {
+    }
+
+    /**
+     * The earliest time at which {@code count} nodes each keep {@code gpus} GPUs free for
+     * {@code length}, and those nodes (first in order); empty when no such time exists among the
+     * first {@code maxTries} candidate times. Each node's earliest window is found from its own
+     * changes, so no time earlier than the {@code count}-th earliest window is tried.
+     */
+    public Optional<Start> earliest(int count, int gpus, Duration length, int maxTries) {
+        seal();
+        List<Instant> windows = new ArrayList<>();
+        for (int p = 0; p < names.length; p++) {
+            Instant w = earliestWindow(p, gpus, length);
+            if (w != null) {
+                windows.add(w);
+            }
+        }
+        if (windows.size() < count) {
+            return Optional.empty();
+        }
+        windows.sort(Comparator.naturalOrder());
+        int tries = 0;
+        for (int k = count - 1; k < windows.size() && tries < maxTries; k++) {
+            Instant t = windows.get(k);
+            if (k > count - 1 && t.equals(windows.get(k - 1))) {
+                continue; // tried already
+            }
+            tries++;
+            Optional<List<String>> nodes = fit(count, gpus, t, length);
+            if (nodes.isPresent()) {
+                return Optional.of(new Start(t, nodes.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The earliest time from now at which node {@code p} keeps {@code gpus} free for {@code length}; null if never. */
+    private Instant earliestWindow(int p, int gpus, Duration length) {
+        NavigableMap<Instant, Integer> c = changes[p];
+        int f = free[p];
+        Instant start = f >= gpus ? now : null;
+        if (c == null) {
+            return start;
+        }
+        for (Map.Entry<Instant, Integer> e : c.entrySet()) {
+            Instant t = e.getKey();
+            if (start != null && !t.isBefore(start.plus(length))) {
+                return start;
+            }
+            f += e.getValue();
+            if (f >= gpus) {
+                if (start == null) {
+                    start = t;
+                }
+            } else {
+                start = null;
+            }
+        }
+        return start;
     }
 }
