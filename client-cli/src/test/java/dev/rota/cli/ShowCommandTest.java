@@ -26,6 +26,7 @@ class ShowCommandTest {
                 JobName=train-llm
                 UserId=alice
                 Account=ml-research
+                QOS=(null)
                 Partition=gpu
                 JobState=RUNNING
                 Reason=None

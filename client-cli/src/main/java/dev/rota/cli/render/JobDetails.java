@@ -31,6 +31,7 @@ public final class JobDetails {
         pair(text, "JobName", orNull(spec.getName()));
         pair(text, "UserId", orNull(job.getUser()));
         pair(text, "Account", orNull(JobFields.account(job)));
+        pair(text, "QOS", orNull(JobFields.qos(job)));
         pair(text, "Partition", orNull(JobFields.partition(job)));
         pair(text, "JobState", SlurmStates.name(job.getState()));
         pair(text, "Reason", job.getReason().isEmpty() ? "None" : job.getReason());

@@ -16,6 +16,11 @@ final class JobFields {
         return job.getAccount().isEmpty() ? job.getSpec().getAccount() : job.getAccount();
     }
 
+    /** The QoS used, else the one asked for. */
+    static String qos(Job job) {
+        return job.getQos().isEmpty() ? job.getSpec().getQos() : job.getQos();
+    }
+
     /** The partition used, else the one asked for. */
     static String partition(Job job) {
         return job.getPartition().isEmpty() ? job.getSpec().getPartition() : job.getPartition();

@@ -41,6 +41,7 @@ public final class JobJson {
                 .name("name").value(text(spec.getName()))
                 .name("user").value(text(job.getUser()))
                 .name("account").value(text(JobFields.account(job)))
+                .name("qos").value(text(JobFields.qos(job)))
                 .name("partition").value(text(JobFields.partition(job)))
                 .name("state").value(SlurmStates.name(job.getState()))
                 .name("reason").value(text(job.getReason()))
