@@ -78,7 +78,18 @@ final class ClusterState {
 
         /** Whether new work may be placed here now. */
         boolean schedulable() {
-            return connected && !drained() && lingering.values().stream().noneMatch(List::isEmpty);
+            if (!connected || drained()) {
+                return false;
+            }
+            // A loop, not a stream: asked for every node several times per scheduling cycle.
+            if (!lingering.isEmpty()) {
+                for (List<Integer> held : lingering.values()) {
+                    if (held.isEmpty()) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
 
         int gpusAllocated() {

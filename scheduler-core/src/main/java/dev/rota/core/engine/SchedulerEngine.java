@@ -780,9 +780,9 @@ public final class SchedulerEngine {
 
         Priority priority(Job job) {
             Policy policy = config.policy();
-            UsageKey key = new UsageKey(job.spec().account(), job.spec().user());
             Qos qos = policy.qos().get(job.spec().qos().isEmpty() ? policy.defaultQos() : job.spec().qos());
-            double fairShare = tree.knows(key) ? tree.factor(key) : 1.0;
+            // Users the tree did not rank (submitted since it was built) have used nothing it knows of.
+            double fairShare = tree.factor(job.spec().account(), job.spec().user(), 1.0);
             return Priority.of(policy.weights(), job.submitTime(), now, fairShare, job.spec().totalGpus(), clusterGpus,
                     qos == null ? 0 : qos.priority(), maxQos);
         }
@@ -841,10 +841,18 @@ public final class SchedulerEngine {
                 }
             }
         }
-        Set<UsageKey> members = new HashSet<>();
+        // Distinct (account, user) pairs of the queue, without an object per job.
+        java.util.Map<String, Set<String>> usersByAccount = new java.util.HashMap<>();
         for (Job j : pending) {
-            members.add(new UsageKey(j.spec().account(), j.spec().user()));
+            Set<String> users = usersByAccount.get(j.spec().account());
+            if (users == null) {
+                users = new HashSet<>();
+                usersByAccount.put(j.spec().account(), users);
+            }
+            users.add(j.spec().user());
         }
+        List<UsageKey> members = new ArrayList<>();
+        usersByAccount.forEach((account, users) -> users.forEach(u -> members.add(new UsageKey(account, u))));
         FairTree tree = FairTree.compute(policy, usage, members);
         state.fairTree = tree;
         return new Judge(tree, now);

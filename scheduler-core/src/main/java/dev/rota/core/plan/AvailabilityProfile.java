@@ -26,8 +26,8 @@ import java.util.TreeMap;
 public final class AvailabilityProfile {
     private final Instant now;
     private final Comparator<String> nodeOrder;
-    private final List<String> added = new ArrayList<>();
-    private final List<Integer> addedFree = new ArrayList<>();
+    private final List<String> added = new ArrayList<>(1024);
+    private final List<Integer> addedFree = new ArrayList<>(1024);
     /** Set when sealed: node names by position (in {@code nodeOrder}) and their positions by name. */
     private String[] names;
     private Map<String, Integer> position;
@@ -158,15 +158,21 @@ public final class AvailabilityProfile {
         if (c == null) {
             return f;
         }
-        for (int delta : c.headMap(from, true).values()) {
-            f += delta;
+        // One pass over the node's few changes, without sub-map views: called per node per try.
+        int min = Integer.MAX_VALUE;
+        for (Map.Entry<Instant, Integer> e : c.entrySet()) {
+            Instant t = e.getKey();
+            if (!t.isAfter(from)) {
+                f += e.getValue();
+            } else if (t.isBefore(to)) {
+                min = Math.min(min, f);
+                f += e.getValue();
+                min = Math.min(min, f);
+            } else {
+                break;
+            }
         }
-        int min = f;
-        for (int delta : c.subMap(from, false, to, false).values()) {
-            f += delta;
-            min = Math.min(min, f);
-        }
-        return min;
+        return Math.min(min, f);
     }
 
     /**

@@ -40,10 +40,12 @@ public final class FairTree {
     }
 
     private final Map<UsageKey, Double> factors;
+    private final Map<String, Map<String, Double>> byAccount = new HashMap<>();
     private final List<Row> rows;
 
     private FairTree(Map<UsageKey, Double> factors, List<Row> rows) {
         this.factors = factors;
+        factors.forEach((k, f) -> byAccount.computeIfAbsent(k.account(), a -> new HashMap<>()).put(k.user(), f));
         this.rows = rows;
     }
 
@@ -90,6 +92,16 @@ public final class FairTree {
     /** Whether the tree ranked this user in this account. */
     public boolean knows(UsageKey key) {
         return factors.containsKey(key);
+    }
+
+    /**
+     * The factor of {@code user} in {@code account}, or {@code otherwise} when the tree did not rank
+     * them. Allocates nothing: the scheduling cycle asks once per pending job.
+     */
+    public double factor(String account, String user, double otherwise) {
+        Map<String, Double> users = byAccount.get(account);
+        Double f = users == null ? null : users.get(user);
+        return f == null ? otherwise : f;
     }
 
     /** The factor of a user in an account, 0..1; 0 for one the tree does not know. */

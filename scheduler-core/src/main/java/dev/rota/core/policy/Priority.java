@@ -1,6 +1,5 @@
 package dev.rota.core.policy;
 
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -17,7 +16,7 @@ public record Priority(double age, double fairShare, double jobSize, double qos,
     /** Judges one job at {@code now}. */
     public static Priority of(PriorityWeights w, Instant submitted, Instant now, double fairShare, int gpus,
             int clusterGpus, long qosPriority, long maxQosPriority) {
-        double waited = Math.max(0, Duration.between(submitted, now).toMillis());
+        double waited = Math.max(0, now.toEpochMilli() - submitted.toEpochMilli());
         double age = Math.min(1, waited / w.maxAge().toMillis());
         double size = clusterGpus <= 0 ? 0 : Math.min(1, gpus / (double) clusterGpus);
         double q = maxQosPriority <= 0 ? 0 : Math.min(1, qosPriority / (double) maxQosPriority);
