@@ -352,6 +352,14 @@ public final class SchedulerEngine {
             return Outcome.applied();
         }
         state.deferredExits.remove(id);
+        if (job.endingAs() == JobState.PENDING) {
+            // Preempted with requeue: its processes are gone; back to the queue with the same id.
+            state.release(job);
+            step.effects.add(kill(job, nodesOf(job), KILL_NOW, Duration.ZERO));
+            upsert(job.requeued(job.reason()), step);
+            step.cycleNeeded = true;
+            return Outcome.applied();
+        }
         JobState end;
         String reason;
         if (job.endingAs() != null) {
@@ -552,7 +560,9 @@ public final class SchedulerEngine {
             step.effects.add(kill(job, survivors, TERMINATE, config.killGrace()));
         }
         Job next;
-        if (job.endingAs() != null) {
+        if (job.endingAs() == JobState.PENDING) {
+            next = job.requeued(job.reason());
+        } else if (job.endingAs() != null) {
             next = job.ended(job.endingAs(), job.reason(), OptionalInt.empty(), at);
         } else if (job.spec().requeue() && job.attempt() <= config.requeueLimit()) {
             next = job.requeued(reason);
@@ -662,6 +672,14 @@ public final class SchedulerEngine {
                 tally.add(job);
                 continue;
             }
+            if (preempt(job, now, profile, step)) {
+                // The victims' GPUs come back after their grace: hold them for this job, whatever
+                // the reservation depth, so that no backfill takes them first.
+                reserve(job, profile);
+                firstBlocked = false;
+                setReason(job, "Resources", step);
+                continue;
+            }
             String reason;
             if (state.reservations.size() < config.reservations()) {
                 reason = reserve(job, profile) ? (firstBlocked ? "Resources" : ClusterState.PRIORITY) : "ReqNodeNotAvail";
@@ -714,7 +732,7 @@ public final class SchedulerEngine {
                 tally.add(job);
                 continue;
             }
-            if (p.priority() > lowestReserved) {
+            if (p.priority() > lowestReserved || !qosOf(job).preempts().isEmpty()) {
                 return false;
             }
             String reason = ClusterState.PRIORITY;
@@ -996,11 +1014,7 @@ public final class SchedulerEngine {
             }
             for (JobId id : n.running) {
                 Job job = state.jobs.get(id);
-                Instant end = job.startTime().plus(job.spec().timeLimit());
-                if (job.endingAs() != null || !end.isAfter(now)) {
-                    // Being killed, or over its limit and about to be: gone after the grace.
-                    end = now.plus(config.killGrace());
-                }
+                Instant end = releaseTime(job, now);
                 for (NodeAllocation a : job.allocation()) {
                     if (a.node().equals(n.record.name())) {
                         profile.release(a.node(), end, a.gpus().size());
@@ -1009,6 +1023,119 @@ public final class SchedulerEngine {
             }
         }
         return profile;
+    }
+
+    /** When a running job gives its GPUs back at the latest, as the profile assumes. */
+    private Instant releaseTime(Job job, Instant now) {
+        Instant end = job.startTime().plus(job.spec().timeLimit());
+        if (job.endingAs() != null || !end.isAfter(now)) {
+            // Being killed, or over its limit and about to be: gone after the grace.
+            end = now.plus(config.killGrace());
+        }
+        return end;
+    }
+
+    private Qos qosOf(Job job) {
+        Policy policy = config.policy();
+        Qos q = policy.qos().get(job.spec().qos().isEmpty() ? policy.defaultQos() : job.spec().qos());
+        return q != null ? q : policy.qos().get(policy.defaultQos());
+    }
+
+    /**
+     * Preemption: when a blocked job's QoS may preempt others, frees a placeable node set for it by
+     * stopping running jobs of those QoS levels that have run at least their QoS's minimum run time,
+     * choosing the nodes whose victims lose the least work (GPU-seconds since they started). Victims
+     * get TERM, then KILL after their QoS's grace, and are requeued (or end CANCELLED, per their
+     * QoS). Does nothing when the job would start within the grace anyway, for instance because
+     * victims chosen in an earlier cycle are still stopping.
+     *
+     * @return whether victims were chosen
+     */
+    private boolean preempt(Job job, Instant now, AvailabilityProfile profile, Step step) {
+        Qos qos = qosOf(job);
+        if (qos.preempts().isEmpty()) {
+            return false;
+        }
+        JobSpec spec = job.spec();
+        Duration longestGrace = Duration.ZERO;
+        for (String q : qos.preempts()) {
+            Qos victimQos = config.policy().qos().get(q);
+            if (victimQos != null && victimQos.graceTime().compareTo(longestGrace) > 0) {
+                longestGrace = victimQos.graceTime();
+            }
+        }
+        Instant soon = now.plus(longestGrace).plus(config.killGrace());
+        Optional<Reservation> anyway = earliest(job, profile);
+        if (anyway.isPresent() && !anyway.get().start().isAfter(soon)) {
+            return false;
+        }
+        record NodeChoice(String node, List<Job> victims, double cost) {
+        }
+        List<NodeChoice> choices = new ArrayList<>();
+        for (NodeEntry n : state.nodes.values()) {
+            if (!n.schedulable() || n.record.gpus().size() < spec.gpusPerNode()) {
+                continue;
+            }
+            String name = n.record.name();
+            int free = profile.minFree(name, now, soon.plus(spec.timeLimit()));
+            List<Job> candidates = new ArrayList<>();
+            for (JobId id : n.running) {
+                Job r = state.jobs.get(id);
+                Qos rq = qosOf(r);
+                if (r.endingAs() == null && qos.preempts().contains(rq.name())
+                        && !Duration.between(r.startTime(), now).minus(rq.minRunTime()).isNegative()) {
+                    candidates.add(r);
+                }
+            }
+            candidates.sort(java.util.Comparator.comparingDouble((Job r) -> workLost(r, now)).thenComparing(Job::id));
+            List<Job> chosen = new ArrayList<>();
+            double cost = 0;
+            for (Job r : candidates) {
+                if (free >= spec.gpusPerNode()) {
+                    break;
+                }
+                chosen.add(r);
+                cost += workLost(r, now);
+                for (NodeAllocation a : r.allocation()) {
+                    if (a.node().equals(name)) {
+                        free += a.gpus().size();
+                    }
+                }
+            }
+            if (free >= spec.gpusPerNode()) {
+                choices.add(new NodeChoice(name, chosen, cost));
+            }
+        }
+        if (choices.size() < spec.nodes()) {
+            return false;
+        }
+        choices.sort(java.util.Comparator.comparingDouble(NodeChoice::cost));
+        java.util.Map<JobId, Job> victims = new java.util.TreeMap<>();
+        for (NodeChoice c : choices.subList(0, spec.nodes())) {
+            c.victims().forEach(v -> victims.put(v.id(), v));
+        }
+        if (victims.isEmpty()) {
+            return false; // it fits without anyone stopping; backfill rules decide, not preemption
+        }
+        for (Job v : victims.values()) {
+            Qos vq = qosOf(v);
+            Instant oldEnd = releaseTime(v, now);
+            Job stopping = v.ending(vq.preemptMode() == Qos.PreemptMode.CANCEL ? JobState.CANCELLED : JobState.PENDING,
+                    "Preempted by job " + job.id());
+            upsert(stopping, step);
+            step.effects.add(kill(stopping, nodesOf(stopping), TERMINATE, vq.graceTime()));
+            Instant gone = now.plus(vq.graceTime()).plus(config.killGrace());
+            for (NodeAllocation a : v.allocation()) {
+                profile.release(a.node(), gone, a.gpus().size());
+                profile.release(a.node(), oldEnd, -a.gpus().size());
+            }
+        }
+        return true;
+    }
+
+    /** The work a running job would lose if stopped now: its GPU-seconds since it started. */
+    private static double workLost(Job job, Instant now) {
+        return job.spec().totalGpus() * (double) Math.max(0, Duration.between(job.startTime(), now).toSeconds());
     }
 
     /** The earliest reservation for a blocked job: the first time enough nodes keep its GPUs free for its limit. */

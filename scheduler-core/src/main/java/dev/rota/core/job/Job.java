@@ -104,9 +104,12 @@ public record Job(
                 attempt, outputPath, errorPath, null, masterPort);
     }
 
-    /** Still running, but its processes are being stopped; it will end as {@code end}. */
+    /**
+     * Still running, but its processes are being stopped; it will end as {@code end}, or go back to
+     * the queue when {@code end} is PENDING (preempted with requeue).
+     */
     public Job ending(JobState end, String newReason) {
-        if (state != JobState.RUNNING || !end.isTerminal()) {
+        if (state != JobState.RUNNING || !(end.isTerminal() || end == JobState.PENDING)) {
             throw new IllegalStateException("job " + id + " in " + state + " cannot end as " + end);
         }
         return new Job(id, spec, state, newReason, exitCode, submitTime, startTime, endTime, allocation, attempt,

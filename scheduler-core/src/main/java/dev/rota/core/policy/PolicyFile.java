@@ -52,7 +52,7 @@ public final class PolicyFile {
     private static final Map<String, Set<String>> KEYS = Map.of(
             "account", union(Set.of("account", "parent", "shares", "gpuhourbudget"), LIMIT_KEYS),
             "user", Set.of("user", "account", "shares", "default"),
-            "qos", union(Set.of("qos", "priority"), LIMIT_KEYS));
+            "qos", union(Set.of("qos", "priority", "preempt", "preemptmode", "gracetime", "minruntime"), LIMIT_KEYS));
     private static final Map<String, String> SETTINGS = Map.of(
             "priorityweightfairshare", "PriorityWeightFairShare", "priorityweightage", "PriorityWeightAge",
             "priorityweightjobsize", "PriorityWeightJobSize", "priorityweightqos", "PriorityWeightQOS",
@@ -84,6 +84,7 @@ public final class PolicyFile {
         final SortedMap<String, String> defaults = new TreeMap<>();
         final SortedMap<String, Qos> qos = new TreeMap<>();
         final Map<String, Integer> settingLines = new HashMap<>();
+        final Map<String, Integer> preemptLines = new HashMap<>();
         long wFair = PriorityWeights.DEFAULTS.fairShare();
         long wAge = PriorityWeights.DEFAULTS.age();
         long wSize = PriorityWeights.DEFAULTS.jobSize();
@@ -240,7 +241,28 @@ public final class PolicyFile {
                 return;
             }
             long priority = p.containsKey("priority") ? count(p.get("priority"), "Priority") : 0;
-            qos.put(name, new Qos(name, priority, limits(p)));
+            Set<String> preempts = new java.util.TreeSet<>();
+            if (p.containsKey("preempt")) {
+                for (String q : p.get("preempt").split(",")) {
+                    preempts.add(name(q, "Preempt QOS"));
+                }
+                preemptLines.put(name, n);
+            }
+            Qos.PreemptMode mode = Qos.PreemptMode.REQUEUE;
+            if (p.containsKey("preemptmode")) {
+                try {
+                    mode = Qos.PreemptMode.valueOf(p.get("preemptmode").toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("PreemptMode must be REQUEUE or CANCEL, not '"
+                            + p.get("preemptmode") + "'");
+                }
+            }
+            Duration grace = p.containsKey("gracetime") ? Duration.ofSeconds(count(p.get("gracetime"), "GraceTime"))
+                    : Qos.DEFAULT_GRACE;
+            // 0 means "may be preempted at once"; otherwise Slurm time (10 = ten minutes).
+            Duration minRun = !p.containsKey("minruntime") ? Qos.DEFAULT_MIN_RUN_TIME
+                    : p.get("minruntime").equals("0") ? Duration.ZERO : SlurmTime.parse(p.get("minruntime"));
+            qos.put(name, new Qos(name, priority, limits(p), preempts, mode, grace, minRun));
         }
 
         void setting(int n, String key, String value) {
@@ -302,6 +324,12 @@ public final class PolicyFile {
             if (!qos.containsKey(defaultQos)) {
                 problem(defaultQosLine, "DefaultQOS '" + defaultQos + "' is not defined");
             }
+            qos.values().forEach(q -> q.preempts().stream().sorted().forEach(target -> {
+                if (!qos.containsKey(target)) {
+                    problem(preemptLines.get(q.name()), "QOS '" + q.name() + "' may preempt '" + target
+                            + "', which is not defined");
+                }
+            }));
             unlisted.ifPresent(a -> {
                 if (!accounts.containsKey(a)) {
                     problem(unlistedLine, "UnlistedUsers account '" + a + "' is not defined");

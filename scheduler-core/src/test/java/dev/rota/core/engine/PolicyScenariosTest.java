@@ -187,4 +187,89 @@ class PolicyScenariosTest {
         assertThat(Math.abs(a - b) / Math.max(a, b)).as("a %.0f vs b %.0f GPU-hours", a / 3600, b / 3600)
                 .isLessThan(0.05);
     }
+
+    // ---- preemption ----
+
+    private static final String PREEMPTING = """
+            Account=lab
+            User=alice Account=lab
+            User=bob Account=lab
+            QOS=urgent Priority=100 Preempt=normal,scavenger
+            QOS=scavenger PreemptMode=CANCEL GraceTime=5 MinRunTime=0
+            QOS=normal GraceTime=20 MinRunTime=10
+            """;
+
+    private static EngineHarness preemptible(int nodes) throws Exception {
+        return EngineHarness.withNodes(EngineConfig.defaults().withPolicy(PolicyFile.parse(PREEMPTING, "p")), nodes, 8);
+    }
+
+    @Test
+    void an_urgent_job_preempts_a_normal_one_which_is_requeued_after_its_grace() throws Exception {
+        EngineHarness h = preemptible(1);
+        JobId victim = h.submit(spec().user("alice").gpusPerNode(8).limit(Duration.ofHours(10)).build());
+        h.advance(Duration.ofMinutes(30));
+        JobId urgent = h.submit(spec().user("bob").gpusPerNode(8).qos("urgent").build());
+
+        assertThat(h.job(victim).reason()).isEqualTo("Preempted by job " + urgent);
+        Effect.KillJob kill = h.effectsOf(Effect.KillJob.class).getLast();
+        assertThat(kill.job()).isEqualTo(victim);
+        assertThat(kill.signal()).isEqualTo("TERM");
+        assertThat(kill.grace()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(h.job(urgent).state()).isEqualTo(JobState.PENDING);
+
+        h.advance(Duration.ofSeconds(5));
+        h.ended(victim, 143);
+
+        assertThat(h.job(urgent).state()).isEqualTo(JobState.RUNNING);
+        assertThat(h.job(victim).state()).isEqualTo(JobState.PENDING);
+        assertThat(h.job(victim).reason()).isIn("Preempted by job " + urgent, "Resources", "Priority");
+        assertThat(h.job(victim).attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void jobs_younger_than_their_minimum_run_time_are_not_preempted() throws Exception {
+        EngineHarness h = preemptible(1);
+        JobId young = h.submit(spec().user("alice").gpusPerNode(8).build());
+        h.advance(Duration.ofMinutes(5)); // MinRunTime of normal is 10 minutes
+        JobId urgent = h.submit(spec().user("bob").gpusPerNode(8).qos("urgent").build());
+
+        assertThat(h.job(young).reason()).isEmpty();
+        assertThat(h.job(urgent).state()).isEqualTo(JobState.PENDING);
+        assertThat(h.effectsOf(Effect.KillJob.class)).isEmpty();
+    }
+
+    @Test
+    void a_cancel_mode_victim_ends_cancelled() throws Exception {
+        EngineHarness h = preemptible(1);
+        JobId scavenger = h.submit(spec().user("alice").gpusPerNode(8).qos("scavenger").build());
+        JobId urgent = h.submit(spec().user("bob").gpusPerNode(8).qos("urgent").build());
+        h.ended(scavenger, 143);
+
+        assertThat(h.job(scavenger).state()).isEqualTo(JobState.CANCELLED);
+        assertThat(h.job(scavenger).reason()).isEqualTo("Preempted by job " + urgent);
+        assertThat(h.job(urgent).state()).isEqualTo(JobState.RUNNING);
+    }
+
+    @Test
+    void the_victims_are_those_that_lose_the_least_work_and_only_as_many_as_needed() throws Exception {
+        EngineHarness h = preemptible(3);
+        JobId oldest = h.submit(spec().user("alice").gpusPerNode(8).limit(Duration.ofHours(10)).build());
+        h.advance(Duration.ofMinutes(60));
+        JobId middle = h.submit(spec().user("alice").gpusPerNode(8).limit(Duration.ofHours(10)).build());
+        h.advance(Duration.ofMinutes(30));
+        JobId newest = h.submit(spec().user("alice").gpusPerNode(8).limit(Duration.ofHours(10)).build());
+        h.advance(Duration.ofMinutes(15));
+
+        JobId urgent = h.submit(spec().user("bob").nodes(2).gpusPerNode(8).qos("urgent").build());
+
+        assertThat(h.job(newest).reason()).isEqualTo("Preempted by job " + urgent);
+        assertThat(h.job(middle).reason()).isEqualTo("Preempted by job " + urgent);
+        assertThat(h.job(oldest).reason()).isEmpty();
+
+        // the next cycles wait for the victims instead of preempting more
+        h.advance(Duration.ofSeconds(1));
+        h.one(new Event.CycleRequested(h.now));
+        assertThat(h.job(oldest).reason()).isEmpty();
+        assertThat(h.effectsOf(Effect.KillJob.class)).hasSize(2);
+    }
 }

@@ -90,6 +90,11 @@ class PolicyFileTest {
                 Arguments.of("unknown default qos", "DefaultQOS=gold\n", "p:1: DefaultQOS 'gold' is not defined"),
                 Arguments.of("unknown unlisted account", "UnlistedUsers=guests\n",
                         "p:1: UnlistedUsers account 'guests' is not defined"),
+                Arguments.of("unknown preempt target", "QOS=high Preempt=low\n",
+                        "p:1: QOS 'high' may preempt 'low', which is not defined"),
+                Arguments.of("self preemption", "QOS=high Preempt=high\n", "p:1: QoS 'high' may not preempt itself"),
+                Arguments.of("bad preempt mode", "QOS=low PreemptMode=SUSPEND\n",
+                        "p:1: PreemptMode must be REQUEUE or CANCEL, not 'SUSPEND'"),
                 Arguments.of("bad budget", "Account=a GpuHourBudget=lots\n",
                         "p:1: GpuHourBudget must be a positive number, not 'lots'"));
     }
