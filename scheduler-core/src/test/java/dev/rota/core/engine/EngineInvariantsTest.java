@@ -51,8 +51,48 @@ class EngineInvariantsTest {
         assertThat(replay(events)).isEqualTo(replay(events));
     }
 
+    /** A policy where QoS levels preempt each other, so random runs exercise preemption too. */
+    static EngineConfig preempting() {
+        try {
+            return EngineConfig.defaults().withPolicy(dev.rota.core.policy.PolicyFile.parse("""
+                    QOS=urgent Priority=100 Preempt=normal,scavenger GraceTime=10 MinRunTime=0
+                    QOS=scavenger PreemptMode=CANCEL GraceTime=0 MinRunTime=0
+                    QOS=normal GraceTime=5 MinRunTime=1
+                    UnlistedUsers=default
+                    Account=default
+                    """, "preempting"));
+        } catch (dev.rota.core.policy.PolicyFile.InvalidPolicyException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void with_preemption_no_gpu_is_allocated_twice_and_runs_replay_identically(long seed) {
+        List<Event> events = randomRun(seed, 150, preempting());
+        SchedulerEngine engine = SchedulerEngine.fresh(preempting());
+        for (Event e : events) {
+            engine.handle(List.of(e));
+            checkInvariants(engine.snapshot());
+        }
+        assertThat(replay(events, preempting())).isEqualTo(replay(events, preempting()));
+    }
+
+    @org.junit.jupiter.api.Test
+    void the_random_runs_with_preemption_do_preempt() {
+        long preempted = seeds().limit(50).mapToObj(seed -> replay(randomRun(seed, 150, preempting()), preempting()))
+                .flatMap(List::stream).flatMap(r -> r.changes().stream())
+                .filter(c -> c instanceof StateChange.JobUpserted u && u.job().reason().startsWith("Preempted by job"))
+                .count();
+        assertThat(preempted).as("preemptions in 50 random runs").isGreaterThan(10);
+    }
+
     private static List<StepResult> replay(List<Event> events) {
-        SchedulerEngine engine = SchedulerEngine.fresh(EngineConfig.defaults());
+        return replay(events, EngineConfig.defaults());
+    }
+
+    private static List<StepResult> replay(List<Event> events, EngineConfig config) {
+        SchedulerEngine engine = SchedulerEngine.fresh(config);
         List<StepResult> out = new ArrayList<>();
         // Batches of varying size, as the daemon's group commit produces them.
         for (int i = 0; i < events.size(); i += 3) {
@@ -103,8 +143,14 @@ class EngineInvariantsTest {
      * which works because the generator replays its own shadow engine to learn what is running.
      */
     private static List<Event> randomRun(long seed, int length) {
+        return randomRun(seed, length, EngineConfig.defaults());
+    }
+
+    /** With a preempting config, submissions pick a random QoS among the policy's. */
+    private static List<Event> randomRun(long seed, int length, EngineConfig config) {
         Random random = new Random(seed);
-        SchedulerEngine shadow = SchedulerEngine.fresh(EngineConfig.defaults());
+        SchedulerEngine shadow = SchedulerEngine.fresh(config);
+        List<String> qos = List.copyOf(config.policy().qos().keySet());
         List<Event> events = new ArrayList<>();
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         for (int i = 1; i <= NODES; i++) {
@@ -122,7 +168,11 @@ class EngineInvariantsTest {
             int dice = random.nextInt(100);
             Event e;
             if (dice < 40) {
-                e = new Event.JobSubmitted(now, spec(1 + random.nextInt(3), random.nextInt(GPUS + 1)));
+                JobSpec spec = spec(1 + random.nextInt(3), random.nextInt(GPUS + 1));
+                if (qos.size() > 1) {
+                    spec = spec.resolved("", "", qos.get(random.nextInt(qos.size())));
+                }
+                e = new Event.JobSubmitted(now, spec);
             } else if (dice < 65 && !running.isEmpty()) {
                 Job j = running.get(random.nextInt(running.size()));
                 e = new Event.AllocationEnded(now, j.batchNode().orElseThrow(), j.id(), j.attempt(),
