@@ -14,7 +14,7 @@ rota_jar_is_stale() {
   [ -f "$jar" ] || return 0
   [ "${ROTA_NO_BUILD:-0}" = 1 ] && return 1
   # Any source, pom or proto newer than the jar means a rebuild.
-  [ -n "$(find "$ROOT/pom.xml" "$ROOT/proto" "$ROOT/scheduler-core" "$ROOT/node-agent" "$ROOT/scheduler-daemon" \
+  [ -n "$(find "$ROOT/pom.xml" "$ROOT/proto" "$ROOT/logging" "$ROOT/scheduler-core" "$ROOT/node-agent" "$ROOT/scheduler-daemon" \
       "$ROOT/client-cli" \( -name target -prune \) -o \( -type f \( -name '*.java' -o -name '*.proto' \
       -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit \) 2>/dev/null)" ]
 }

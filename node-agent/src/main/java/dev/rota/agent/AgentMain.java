@@ -9,6 +9,7 @@ import dev.rota.agent.health.HealthPolicy;
 import dev.rota.agent.health.HealthSettings;
 import dev.rota.agent.metrics.AgentHttp;
 import dev.rota.agent.metrics.AgentMetrics;
+import dev.rota.logging.LogFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -130,6 +131,11 @@ public final class AgentMain implements Callable<Integer> {
             description = "Leave running jobs alone when the agent stops (default: kill them).")
     boolean keepJobs;
 
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:ROTA_LOG_FORMAT:-text}",
+            description = "Log lines on stderr as text, or as one JSON object per line "
+                    + "(default: $ROTA_LOG_FORMAT, else ${DEFAULT-VALUE}).")
+    String logFormat;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -178,6 +184,15 @@ public final class AgentMain implements Callable<Integer> {
                 Duration.ofMillis(Math.round(heartbeatSeconds * 1000)), !keepJobs, health());
     }
 
+    /** The log format from {@code --log-format} (or {@code ROTA_LOG_FORMAT}); throws ParameterException on a bad name. */
+    LogFormat logFormat() {
+        try {
+            return LogFormat.parse(logFormat);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--log-format: " + e.getMessage());
+        }
+    }
+
     private HealthSettings health() {
         Duration interval = seconds("--health-interval", healthIntervalSeconds);
         for (int xid : fatalXids) {
@@ -215,6 +230,7 @@ public final class AgentMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        logFormat().install();
         AgentConfig config = config();
         NodeAgent agent = NodeAgent.start(config);
         AgentHttp http;

@@ -4,6 +4,7 @@ import dev.rota.core.engine.EngineConfig;
 import dev.rota.core.policy.PolicyFile;
 import dev.rota.daemon.standalone.Standalone;
 import dev.rota.daemon.store.StoreFailure;
+import dev.rota.logging.LogFormat;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -65,6 +66,11 @@ public final class DaemonMain implements Callable<Integer> {
             description = "How long finished jobs stay queryable with `rota history` (default: ${DEFAULT-VALUE}).")
     int historyRetentionDays;
 
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:ROTA_LOG_FORMAT:-text}",
+            description = "Log lines on stderr as text, or as one JSON object per line (docs/operations.md) "
+                    + "(default: $ROTA_LOG_FORMAT, else ${DEFAULT-VALUE}).")
+    String logFormat;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -76,6 +82,11 @@ public final class DaemonMain implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out, true);
+        try {
+            LogFormat.parse(logFormat).install();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--log-format: " + e.getMessage());
+        }
         HostPort grpc;
         HostPort http;
         try {

@@ -1,5 +1,6 @@
 package dev.rota.agent.exec;
 
+import dev.rota.logging.LogFields;
 import dev.rota.agent.env.TaskEnvironment;
 import dev.rota.agent.v1.AllocatedNode;
 import dev.rota.agent.v1.AllocationEnded;
@@ -217,13 +218,15 @@ public final class JobSupervisor implements AutoCloseable {
             }
         }
         if (failure != null) {
-            LOG.warning(nodeName + ": job " + id + " failed to launch: " + failure.getLaunchError());
+            LogFields.job(id.jobId()).withNode(nodeName).log(LOG, Level.WARNING,
+                    nodeName + ": job " + id + " failed to launch: " + failure.getLaunchError());
             persist();
             AllocationEnded report = failure;
             events.execute(() -> notifyListeners(report));
             return;
         }
-        LOG.info(nodeName + ": job " + id + " started, batch pid " + a.batch.pid());
+        LogFields.job(id.jobId()).withNode(nodeName).log(LOG, Level.INFO,
+                nodeName + ": job " + id + " started, batch pid " + a.batch.pid());
         a.batch.onExit().whenCompleteAsync((p, t) -> batchExited(a, p.exitValue()), events);
     }
 
@@ -275,7 +278,8 @@ public final class JobSupervisor implements AutoCloseable {
             deleteTree(spool);
             return CompletableFuture.completedFuture(null);
         }
-        LOG.info(nodeName + ": killing job " + id + " with " + signal + ", grace " + grace.toMillis() + " ms");
+        LogFields.job(id.jobId()).withNode(nodeName).log(LOG, Level.INFO,
+                nodeName + ": killing job " + id + " with " + signal + ", grace " + grace.toMillis() + " ms");
         CompletableFuture<Void> done = startTermination(targets, signal, grace, "job " + id);
         if (spool != null) {
             Path dir = spool;
@@ -526,7 +530,8 @@ public final class JobSupervisor implements AutoCloseable {
             }
         }
         if (report != null) {
-            LOG.info(nodeName + ": job " + a.id + " batch script exited with " + exitCode);
+            LogFields.job(a.id.jobId()).withNode(nodeName).log(LOG, Level.INFO,
+                    nodeName + ": job " + a.id + " batch script exited with " + exitCode);
             persist();
             notifyListeners(report);
         }

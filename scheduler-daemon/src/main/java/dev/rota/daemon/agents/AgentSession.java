@@ -1,5 +1,6 @@
 package dev.rota.daemon.agents;
 
+import dev.rota.logging.LogFields;
 import dev.rota.agent.v1.AgentMessage;
 import dev.rota.agent.v1.AllocationEnded;
 import dev.rota.agent.v1.AllocationRef;
@@ -17,6 +18,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -113,7 +115,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
         String address = r.getAddress();
         List<Event.RunningAllocation> released = running(r.getReleasedList());
         loop.submit(at -> new Event.NodeRegistered(at, n, address, gpus, running, ended, released));
-        LOG.info(() -> "node " + n + " registered from " + address + " with " + gpus.size() + " GPUs");
+        LogFields.node(n).log(LOG, Level.INFO, "node " + n + " registered from " + address + " with " + gpus.size() + " GPUs");
         if (r.hasHealth()) {
             // After NodeRegistered in the inbox: a drain of a node the engine does not know yet is refused.
             health(r.getHealth());
@@ -150,8 +152,8 @@ final class AgentSession implements StreamObserver<AgentMessage> {
         if (alreadyDrained) {
             return;
         }
-        LOG.warning(() -> "node " + n + " is unhealthy: " + String.join("; ", h.getFaultsList().isEmpty()
-                ? List.of(reason) : h.getFaultsList()) + "; draining it");
+        LogFields.node(n).log(LOG, Level.WARNING, "node " + n + " is unhealthy: " + String.join("; ",
+                h.getFaultsList().isEmpty() ? List.of(reason) : h.getFaultsList()) + "; draining it");
         loop.submit(at -> new Event.NodeDrainRequested(at, n, reason, HEALTH_DRAINER)).whenComplete((outcome, e) -> {
             if (e != null || outcome instanceof Outcome.Rejected) {
                 LOG.warning(() -> "node " + n + ": health drain not recorded: " + (e != null ? e.getMessage() : outcome));
@@ -228,7 +230,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
     private void gone() {
         String n = node;
         if (n != null && sessions.detach(n, this)) {
-            LOG.info(() -> "node " + n + " disconnected");
+            LogFields.node(n).log(LOG, Level.INFO, "node " + n + " disconnected");
             loop.submit(at -> new Event.NodeDisconnected(at, n));
         }
     }
