@@ -71,6 +71,12 @@ public record LogFields(long jobId, String node, String account) {
             record.setParameters(new Object[] {this});
         }
         record.setLoggerName(logger.getName());
+        // As JUL would: the source is the caller, not this class.
+        StackWalker.getInstance().walk(frames -> frames.filter(f -> !f.getClassName().equals(LogFields.class.getName()))
+                .findFirst()).ifPresent(f -> {
+                    record.setSourceClassName(f.getClassName());
+                    record.setSourceMethodName(f.getMethodName());
+                });
         record.setThrown(thrown);
         logger.log(record);
     }

@@ -54,6 +54,9 @@ class LogFieldsTest {
                 .containsEntry("node", "node-4").containsEntry("account", "physics")
                 .containsEntry("message", "node-4: job 12 started");
         assertThat(new SimpleFormatter().formatMessage(records.getFirst())).isEqualTo("node-4: job 12 started");
+        assertThat(records.getFirst().getSourceClassName()).isEqualTo(LogFieldsTest.class.getName());
+        assertThat(records.getFirst().getSourceMethodName())
+                .isEqualTo("aLoggedLineCarriesItsFieldsInJsonAndReadsAsBeforeInText");
     }
 
     @Test
