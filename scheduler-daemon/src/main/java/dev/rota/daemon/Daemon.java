@@ -7,6 +7,7 @@ import dev.rota.core.engine.SchedulerEngine;
 import dev.rota.daemon.agents.AgentEndpoint;
 import dev.rota.daemon.agents.AgentSessions;
 import dev.rota.daemon.api.AdminEndpoint;
+import dev.rota.daemon.audit.AuditTrail;
 import dev.rota.daemon.api.CallerIdentity;
 import dev.rota.daemon.api.InlineCalls;
 import dev.rota.daemon.api.JobEndpoint;
@@ -47,18 +48,26 @@ public final class Daemon implements AutoCloseable {
      * @param metricsListen HTTP address for /metrics, /healthz, /readyz (port 0: any free port)
      */
     public record Config(Path dataDir, HostPort listen, HostPort metricsListen, EngineConfig engine,
-            java.time.Duration agentSilenceLimit, java.time.Duration historyRetention) {
+            java.time.Duration agentSilenceLimit, java.time.Duration historyRetention,
+            java.time.Duration auditRetention) {
         /** The default silence limit: agents heartbeat every 5 s. */
         public static final java.time.Duration DEFAULT_AGENT_SILENCE = java.time.Duration.ofSeconds(15);
         /** How long finished jobs stay queryable by default. */
         public static final java.time.Duration DEFAULT_HISTORY_RETENTION = java.time.Duration.ofDays(30);
+        /** How long audit entries stay queryable by default. */
+        public static final java.time.Duration DEFAULT_AUDIT_RETENTION = java.time.Duration.ofDays(365);
 
         public Config(Path dataDir, HostPort listen, HostPort metricsListen, EngineConfig engine) {
-            this(dataDir, listen, metricsListen, engine, DEFAULT_AGENT_SILENCE, DEFAULT_HISTORY_RETENTION);
+            this(dataDir, listen, metricsListen, engine, DEFAULT_AGENT_SILENCE, DEFAULT_HISTORY_RETENTION,
+                    DEFAULT_AUDIT_RETENTION);
         }
 
         public Config withHistoryRetention(java.time.Duration retention) {
-            return new Config(dataDir, listen, metricsListen, engine, agentSilenceLimit, retention);
+            return new Config(dataDir, listen, metricsListen, engine, agentSilenceLimit, retention, auditRetention);
+        }
+
+        public Config withAuditRetention(java.time.Duration retention) {
+            return new Config(dataDir, listen, metricsListen, engine, agentSilenceLimit, historyRetention, retention);
         }
     }
 
@@ -71,10 +80,12 @@ public final class Daemon implements AutoCloseable {
     private final HealthStatusManager health;
     private final Path dataDir;
     private final HistoryJanitor janitor;
+    private final AuditTrail audit;
 
     private Daemon(Path dataDir, StateStore store, EngineLoop loop, TimerService timers, AgentSessions sessions,
-            Server server, HttpEndpoints http, HealthStatusManager health, HistoryJanitor janitor) {
+            Server server, HttpEndpoints http, HealthStatusManager health, HistoryJanitor janitor, AuditTrail audit) {
         this.dataDir = dataDir;
+        this.audit = audit;
         this.janitor = janitor;
         this.store = store;
         this.loop = loop;
@@ -124,6 +135,7 @@ public final class Daemon implements AutoCloseable {
         metrics.readFrom(loop::snapshot);
 
         HealthStatusManager health = new HealthStatusManager();
+        AuditTrail audit = new AuditTrail(store.audit(), clock, config.auditRetention(), java.time.Duration.ofHours(1));
         Server server;
         HttpEndpoints http = null;
         try {
@@ -131,12 +143,12 @@ public final class Daemon implements AutoCloseable {
             server = NettyServerBuilder.forAddress(config.listen().socketAddress())
                     .callExecutor(new InlineCalls())
                     .intercept(metrics.grpc())
-                    .addService(ServerInterceptors.intercept(new JobEndpoint(loop, store), identity))
+                    .addService(ServerInterceptors.intercept(new JobEndpoint(loop, store, audit), identity))
                     .addService(ServerInterceptors.intercept(new NodeEndpoint(loop,
-                            config.engine().defaultPartition()), identity))
-                    .addService(ServerInterceptors.intercept(new AdminEndpoint(store, clock), identity))
+                            config.engine().defaultPartition(), audit), identity))
+                    .addService(ServerInterceptors.intercept(new AdminEndpoint(store, audit, clock), identity))
                     .addService(ServerInterceptors.intercept(new PolicyEndpoint(loop::snapshot,
-                            config.engine().policy()), identity))
+                            config.engine().policy(), clock), identity))
                     .addService(new AgentEndpoint(loop, sessions))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
@@ -148,13 +160,14 @@ public final class Daemon implements AutoCloseable {
             loop.close();
             sessions.close();
             timers.close();
+            audit.close();
             throw new UncheckedIOException("cannot listen on " + config.listen() + " / " + config.metricsListen()
                     + ": " + e.getMessage() + " (is another rotad running? use --listen/--metrics-listen)", e);
         }
         LOG.info(() -> "rotad recovered " + stored.jobs().size() + " jobs and " + stored.nodes().size()
                 + " nodes from " + config.dataDir());
         HistoryJanitor janitor = new HistoryJanitor(store, clock, config.historyRetention(), java.time.Duration.ofHours(1));
-        return new Daemon(config.dataDir(), store, loop, timers, sessions, server, http, health, janitor);
+        return new Daemon(config.dataDir(), store, loop, timers, sessions, server, http, health, janitor, audit);
     }
 
     public InetSocketAddress grpcAddress() {
@@ -194,6 +207,8 @@ public final class Daemon implements AutoCloseable {
         }
         http.close();
         janitor.close();
+        // After the server: answers still in flight wait for their audit entries.
+        audit.close();
         sessions.close();
         timers.close();
         loop.close();

@@ -66,6 +66,11 @@ public final class DaemonMain implements Callable<Integer> {
             description = "How long finished jobs stay queryable with `rota history` (default: ${DEFAULT-VALUE}).")
     int historyRetentionDays;
 
+    @Option(names = "--audit-retention-days", paramLabel = "DAYS", defaultValue = "365",
+            description = "How long cancels, drains, resumes and backups stay in `rota audit` (default: "
+                    + "${DEFAULT-VALUE}).")
+    int auditRetentionDays;
+
     @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:ROTA_LOG_FORMAT:-text}",
             description = "Log lines on stderr as text, or as one JSON object per line (docs/operations.md) "
                     + "(default: $ROTA_LOG_FORMAT, else ${DEFAULT-VALUE}).")
@@ -130,8 +135,12 @@ public final class DaemonMain implements Callable<Integer> {
         if (historyRetentionDays < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--history-retention-days must be at least 1");
         }
+        if (auditRetentionDays < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--audit-retention-days must be at least 1");
+        }
         Daemon.Config config = new Daemon.Config(data, grpc, http, engine)
-                .withHistoryRetention(java.time.Duration.ofDays(historyRetentionDays));
+                .withHistoryRetention(java.time.Duration.ofDays(historyRetentionDays))
+                .withAuditRetention(java.time.Duration.ofDays(auditRetentionDays));
         CountDownLatch stopped = new CountDownLatch(1);
         AutoCloseable running;
         try {

@@ -202,6 +202,52 @@ class DaemonApiTest {
     }
 
     @Test
+    void cancels_drains_and_resumes_are_audited_with_caller_peer_and_outcome_and_survive_a_restart()
+            throws Exception {
+        start();
+        long id;
+        try (ScriptedAgent agent = new ScriptedAgent("node-1", 8)) {
+            agent.next(DaemonMessage.KindCase.REGISTERED);
+            awaitNodes(1);
+            id = jobs("alice").submitJob(SubmitJobRequest.newBuilder().setSpec(spec(1, 8)).build()).getJobId();
+            assertThatThrownBy(() -> jobs("bob").cancelJob(CancelJobRequest.newBuilder().setJobId(id).build()))
+                    .isInstanceOf(StatusRuntimeException.class);
+            jobs("alice").cancelJob(CancelJobRequest.newBuilder().setJobId(id).build());
+            assertThatThrownBy(() -> jobs("alice").cancelJob(CancelJobRequest.newBuilder().setJobId(999).build()))
+                    .isInstanceOf(StatusRuntimeException.class);
+            nodes().drainNode(DrainNodeRequest.newBuilder().setName("node-1").setReason("bad \"fan\"").build());
+            nodes().resumeNode(dev.rota.api.v1.ResumeNodeRequest.newBuilder().setName("node-1").build());
+        }
+        restart();
+
+        var entries = admin("root").listAudit(dev.rota.api.v1.ListAuditRequest.getDefaultInstance()).getEntriesList();
+
+        assertThat(entries).extracting(e -> e.getUser() + " " + e.getAction() + " " + e.getTarget() + " "
+                + e.getDetail() + " -> " + e.getOutcome()).containsExactly(
+                        "bob cancel " + id + "  -> PERMISSION_DENIED",
+                        "alice cancel " + id + "  -> OK",
+                        "alice cancel 999  -> NOT_FOUND",
+                        "admin drain node-1 bad \"fan\" -> OK",
+                        "admin resume node-1  -> OK");
+        assertThat(entries).allSatisfy(e -> {
+            assertThat(e.getPeer()).matches("127\\.0\\.0\\.1:[0-9]+");
+            assertThat(e.getTime().getSeconds()).isCloseTo(java.time.Instant.now().getEpochSecond(),
+                    org.assertj.core.data.Offset.offset(60L));
+        });
+        assertThat(entries.get(0).getOutcomeMessage()).isNotEmpty();
+        assertThat(entries.get(1).getOutcomeMessage()).isEmpty();
+        assertThat(admin("root").listAudit(dev.rota.api.v1.ListAuditRequest.newBuilder().setUser("alice").setLimit(1)
+                .build()).getEntriesList()).extracting(e -> e.getTarget()).containsExactly("999");
+    }
+
+    private dev.rota.api.v1.AdminServiceGrpc.AdminServiceBlockingStub admin(String user) {
+        Metadata h = new Metadata();
+        h.put(CallerIdentity.USER_HEADER, user);
+        return dev.rota.api.v1.AdminServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void finished_jobs_the_engine_forgot_are_still_served_from_history() throws Exception {
         engineConfig = EngineConfig.defaults().withFinishedInMemory(1);
         start();

@@ -4,6 +4,11 @@ import com.google.protobuf.Timestamp;
 import dev.rota.api.v1.AdminServiceGrpc;
 import dev.rota.api.v1.BackupRequest;
 import dev.rota.api.v1.BackupResponse;
+import dev.rota.api.v1.ListAuditRequest;
+import dev.rota.api.v1.ListAuditResponse;
+import dev.rota.daemon.audit.AuditEntry;
+import dev.rota.daemon.audit.AuditQuery;
+import dev.rota.daemon.audit.AuditTrail;
 import dev.rota.daemon.store.Backup;
 import dev.rota.daemon.store.RocksStateStore;
 import dev.rota.daemon.store.StateStore;
@@ -14,6 +19,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -21,34 +27,87 @@ import java.util.logging.Logger;
  * or the user {@code rotad} runs as; the rule lives in {@link #isAdmin} until authorisation becomes
  * one policy table.
  *
+ * <p>Every backup, refused ones included, is recorded in the audit trail; reading that trail
+ * ({@code ListAudit}) is itself for admins only.
+ *
  * <p>A backup runs on the calling gRPC thread, beside the engine loop, which keeps committing
  * (see {@link RocksStateStore#checkpoint} for why that is safe); backups run one at a time.
  */
 public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private static final Logger LOG = Logger.getLogger(AdminEndpoint.class.getName());
 
+    static final int DEFAULT_AUDIT_LIMIT = 100;
+    static final int MAX_AUDIT_LIMIT = 10_000;
+
     private final StateStore store;
+    private final AuditTrail audit;
     private final Clock clock;
     private final String daemonUser;
 
     /** Admins are {@code root} and the user this process runs as. */
-    public AdminEndpoint(StateStore store, Clock clock) {
-        this(store, clock, System.getProperty("user.name"));
+    public AdminEndpoint(StateStore store, AuditTrail audit, Clock clock) {
+        this(store, audit, clock, System.getProperty("user.name"));
     }
 
     /**
      * @param store      the daemon's store; backups need a {@link RocksStateStore}
+     * @param audit      where every backup is recorded, and what {@code ListAudit} reads
      * @param clock      stamps {@code taken_at}
      * @param daemonUser the user rotad runs as, an admin besides {@code root}
      */
-    public AdminEndpoint(StateStore store, Clock clock, String daemonUser) {
+    public AdminEndpoint(StateStore store, AuditTrail audit, Clock clock, String daemonUser) {
         this.store = store;
+        this.audit = audit;
         this.clock = clock;
         this.daemonUser = daemonUser;
     }
 
+    /** The audit log, for admins only: it shows every user's cancels and where they came from. */
     @Override
-    public void backup(BackupRequest request, StreamObserver<BackupResponse> observer) {
+    public void listAudit(ListAuditRequest request, StreamObserver<ListAuditResponse> observer) {
+        String caller = CallerIdentity.current();
+        if (!isAdmin(caller)) {
+            observer.onError(Status.PERMISSION_DENIED.withDescription("only an admin may read the audit log: root "
+                    + "or the user rotad runs as (" + daemonUser + "); " + caller + " is neither").asRuntimeException());
+            return;
+        }
+        if (request.getLimit() > MAX_AUDIT_LIMIT) {
+            observer.onError(Status.INVALID_ARGUMENT.withDescription("limit must be at most " + MAX_AUDIT_LIMIT)
+                    .asRuntimeException());
+            return;
+        }
+        AuditQuery query = new AuditQuery(request.hasSince() ? instant(request.getSince()) : null,
+                request.hasUntil() ? instant(request.getUntil()) : null, request.getUser(),
+                request.getLimit() == 0 ? DEFAULT_AUDIT_LIMIT : request.getLimit());
+        List<AuditEntry> entries;
+        try {
+            entries = audit.search(query);
+        } catch (StoreFailure e) {
+            observer.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        ListAuditResponse.Builder b = ListAuditResponse.newBuilder();
+        for (AuditEntry e : entries) {
+            b.addEntries(dev.rota.api.v1.AuditEntry.newBuilder().setTime(timestamp(e.time())).setUser(e.user())
+                    .setAction(e.action()).setTarget(e.target()).setDetail(e.detail()).setPeer(e.peer())
+                    .setOutcome(e.outcome()).setOutcomeMessage(e.outcomeMessage()));
+        }
+        observer.onNext(b.build());
+        observer.onCompleted();
+    }
+
+    private static Instant instant(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+
+    private static Timestamp timestamp(Instant t) {
+        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    }
+
+    @Override
+    public void backup(BackupRequest request, StreamObserver<BackupResponse> call) {
+        StreamObserver<BackupResponse> observer = Audited.call(audit, AuditEntry.BACKUP, request.getDirectory(), "",
+                call);
         String caller = CallerIdentity.current();
         if (!isAdmin(caller)) {
             observer.onError(Status.PERMISSION_DENIED.withDescription("only an admin may back up the store: root "

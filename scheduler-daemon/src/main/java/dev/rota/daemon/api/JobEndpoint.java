@@ -17,6 +17,8 @@ import dev.rota.core.job.Job;
 import dev.rota.core.job.JobId;
 import dev.rota.api.v1.ListHistoryRequest;
 import dev.rota.api.v1.ListHistoryResponse;
+import dev.rota.daemon.audit.AuditEntry;
+import dev.rota.daemon.audit.AuditTrail;
 import dev.rota.daemon.loop.EngineLoop;
 import dev.rota.daemon.store.HistoryQuery;
 import dev.rota.daemon.store.JobHistory;
@@ -37,10 +39,13 @@ public final class JobEndpoint extends JobServiceGrpc.JobServiceImplBase {
 
     private final EngineLoop loop;
     private final JobHistory history;
+    private final AuditTrail audit;
 
-    public JobEndpoint(EngineLoop loop, JobHistory history) {
+    /** @param audit where every cancel is recorded, before its caller is answered */
+    public JobEndpoint(EngineLoop loop, JobHistory history, AuditTrail audit) {
         this.loop = loop;
         this.history = history;
+        this.audit = audit;
     }
 
     /** A job from the snapshot, else from history. */
@@ -66,7 +71,9 @@ public final class JobEndpoint extends JobServiceGrpc.JobServiceImplBase {
     }
 
     @Override
-    public void cancelJob(CancelJobRequest request, StreamObserver<CancelJobResponse> observer) {
+    public void cancelJob(CancelJobRequest request, StreamObserver<CancelJobResponse> call) {
+        StreamObserver<CancelJobResponse> observer = Audited.call(audit, AuditEntry.CANCEL,
+                Long.toUnsignedString(request.getJobId()), "", call);
         if (request.getJobId() == 0) {
             observer.onError(Status.INVALID_ARGUMENT.withDescription("job_id is required").asRuntimeException());
             return;

@@ -9,19 +9,24 @@ import dev.rota.api.v1.ResumeNodeRequest;
 import dev.rota.api.v1.ResumeNodeResponse;
 import dev.rota.core.engine.Event;
 import dev.rota.core.engine.NodeView;
+import dev.rota.daemon.audit.AuditEntry;
+import dev.rota.daemon.audit.AuditTrail;
 import dev.rota.daemon.loop.EngineLoop;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 
-/** The node API: list from the snapshot; drain and resume through the engine loop. */
+/** The node API: list from the snapshot; drain and resume through the engine loop, audited. */
 public final class NodeEndpoint extends NodeServiceGrpc.NodeServiceImplBase {
     private final EngineLoop loop;
     private final String defaultPartition;
+    private final AuditTrail audit;
 
-    public NodeEndpoint(EngineLoop loop, String defaultPartition) {
+    /** @param audit where every drain and resume is recorded, before its caller is answered */
+    public NodeEndpoint(EngineLoop loop, String defaultPartition, AuditTrail audit) {
         this.loop = loop;
         this.defaultPartition = defaultPartition;
+        this.audit = audit;
     }
 
     @Override
@@ -35,7 +40,9 @@ public final class NodeEndpoint extends NodeServiceGrpc.NodeServiceImplBase {
     }
 
     @Override
-    public void drainNode(DrainNodeRequest request, StreamObserver<DrainNodeResponse> observer) {
+    public void drainNode(DrainNodeRequest request, StreamObserver<DrainNodeResponse> call) {
+        StreamObserver<DrainNodeResponse> observer = Audited.call(audit, AuditEntry.DRAIN, request.getName(),
+                request.getReason(), call);
         if (request.getName().isBlank()) {
             observer.onError(Status.INVALID_ARGUMENT.withDescription("name is required").asRuntimeException());
             return;
@@ -53,7 +60,9 @@ public final class NodeEndpoint extends NodeServiceGrpc.NodeServiceImplBase {
     }
 
     @Override
-    public void resumeNode(ResumeNodeRequest request, StreamObserver<ResumeNodeResponse> observer) {
+    public void resumeNode(ResumeNodeRequest request, StreamObserver<ResumeNodeResponse> call) {
+        StreamObserver<ResumeNodeResponse> observer = Audited.call(audit, AuditEntry.RESUME, request.getName(), "",
+                call);
         if (request.getName().isBlank()) {
             observer.onError(Status.INVALID_ARGUMENT.withDescription("name is required").asRuntimeException());
             return;

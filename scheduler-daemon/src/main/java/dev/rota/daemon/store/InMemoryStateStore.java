@@ -67,6 +67,13 @@ public final class InMemoryStateStore implements StateStore {
         }
     }
 
+    private final dev.rota.daemon.audit.InMemoryAuditLog audit = new dev.rota.daemon.audit.InMemoryAuditLog();
+
+    @Override
+    public dev.rota.daemon.audit.AuditLog audit() {
+        return audit;
+    }
+
     @Override
     public void close() {
     }

@@ -6,6 +6,7 @@ import dev.rota.core.job.Job;
 import dev.rota.core.node.NodeRecord;
 import dev.rota.core.policy.Usage;
 import dev.rota.core.policy.UsageKey;
+import dev.rota.daemon.audit.AuditLog;
 import dev.rota.storage.v1.StoredJob;
 import dev.rota.storage.v1.StoredMeta;
 import dev.rota.storage.v1.StoredNode;
@@ -42,7 +43,8 @@ import org.rocksdb.WriteOptions;
  * <li>{@code history}: finished jobs, same key; a job moves here in the same batch that ends it;
  * <li>{@code history_by_end}: index, key: end time (epoch ms, 8 bytes) then job id, empty value;
  * for retention and time-range searches without reading every job;
- * <li>{@code nodes} (key: node name) and {@code meta} (schema version, next job id).
+ * <li>{@code nodes} (key: node name) and {@code meta} (schema version, next job id);
+ * <li>{@code audit}: the audit log, written apart from engine commits ({@link RocksAuditLog}).
  * </ul>
  * Each commit is one {@link WriteBatch} written with a synced WAL.
  *
@@ -52,8 +54,11 @@ import org.rocksdb.WriteOptions;
  */
 public final class RocksStateStore implements StateStore {
     /** The on-disk schema this build writes. Bump on incompatible changes; add a migration. */
-    /** Schema 2 split finished jobs into {@code history}; schema 1 stores are migrated on open. */
-    public static final int SCHEMA_VERSION = 2;
+    /**
+     * Schema 2 split finished jobs into {@code history}; schema 1 stores are migrated on open.
+     * Schema 3 adds the {@code audit} family (created empty when an older store opens).
+     */
+    public static final int SCHEMA_VERSION = 3;
     private static final byte[] META_KEY = "meta".getBytes(StandardCharsets.UTF_8);
 
     static {
@@ -68,6 +73,7 @@ public final class RocksStateStore implements StateStore {
     private final ColumnFamilyHandle meta;
     private final ColumnFamilyHandle history;
     private final ColumnFamilyHandle historyByEnd;
+    private final RocksAuditLog audit;
     private final DBOptions options;
     private final ColumnFamilyOptions cfOptions;
     private final WriteOptions syncWrite;
@@ -86,6 +92,7 @@ public final class RocksStateStore implements StateStore {
         this.options = options;
         this.cfOptions = cfOptions;
         this.syncWrite = new WriteOptions().setSync(true);
+        this.audit = new RocksAuditLog(db, handles.get(6), syncWrite, dir);
     }
 
     /**
@@ -107,7 +114,8 @@ public final class RocksStateStore implements StateStore {
                 new ColumnFamilyDescriptor(bytes("nodes"), cfOptions),
                 new ColumnFamilyDescriptor(bytes("meta"), cfOptions),
                 new ColumnFamilyDescriptor(bytes("history"), cfOptions),
-                new ColumnFamilyDescriptor(bytes("history_by_end"), cfOptions));
+                new ColumnFamilyDescriptor(bytes("history_by_end"), cfOptions),
+                new ColumnFamilyDescriptor(bytes("audit"), cfOptions));
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         RocksDB db;
         try {
@@ -141,6 +149,18 @@ public final class RocksStateStore implements StateStore {
         }
         if (currentMeta.getSchemaVersion() < 2) {
             migrateToHistory();
+        }
+        if (currentMeta.getSchemaVersion() < SCHEMA_VERSION) {
+            // Schema 2 to 3: the audit family was created empty by open; only the version changes.
+            StoredMeta upgraded = currentMeta.toBuilder().setSchemaVersion(SCHEMA_VERSION).build();
+            try {
+                db.put(meta, syncWrite, META_KEY, upgraded.toByteArray());
+            } catch (RocksDBException e) {
+                close();
+                throw new StoreFailure("cannot upgrade the store in " + dir + " to schema " + SCHEMA_VERSION + ": "
+                        + e.getMessage(), e);
+            }
+            currentMeta = upgraded;
         }
     }
 
@@ -371,6 +391,12 @@ public final class RocksStateStore implements StateStore {
         } catch (RocksDBException e) {
             throw new StoreFailure("cannot write to the store in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The audit log, in this store's {@code audit} family; valid until {@link #close}. */
+    @Override
+    public AuditLog audit() {
+        return audit;
     }
 
     static byte[] jobKey(long id) {

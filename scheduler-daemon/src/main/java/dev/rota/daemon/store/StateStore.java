@@ -22,6 +22,9 @@ public interface StateStore extends JobHistory, AutoCloseable {
     /** Atomically and durably applies {@code changes} in order (a later upsert of a key wins). */
     void commit(List<StateChange> changes);
 
+    /** The audit log kept beside the state (written by the audit trail, never by {@link #commit}). */
+    dev.rota.daemon.audit.AuditLog audit();
+
     @Override
     void close();
 }

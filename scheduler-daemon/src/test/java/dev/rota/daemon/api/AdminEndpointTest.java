@@ -12,6 +12,9 @@ import dev.rota.core.engine.StateChange;
 import dev.rota.core.job.Job;
 import dev.rota.core.job.JobId;
 import dev.rota.core.job.JobSpec;
+import dev.rota.api.v1.AuditEntry;
+import dev.rota.api.v1.ListAuditRequest;
+import dev.rota.daemon.audit.AuditTrail;
 import dev.rota.daemon.store.RocksStateStore;
 import dev.rota.daemon.store.StoredState;
 import io.grpc.ManagedChannel;
@@ -47,6 +50,7 @@ class AdminEndpointTest {
     @TempDir
     Path dir;
     private RocksStateStore store;
+    private AuditTrail audit;
     private Server server;
     private ManagedChannel channel;
 
@@ -55,10 +59,11 @@ class AdminEndpointTest {
         store = RocksStateStore.open(dir.resolve("data").resolve("db"));
         store.commit(List.of(new StateChange.JobUpserted(pending(1)), new StateChange.JobUpserted(pending(2)),
                 new StateChange.NextJobIdAdvanced(3)));
+        audit = new AuditTrail(store.audit(), Clock.systemUTC(), Duration.ofDays(365), Duration.ofHours(1));
         String name = "admin-" + System.nanoTime();
         server = InProcessServerBuilder.forName(name).directExecutor()
                 .addService(ServerInterceptors.intercept(
-                        new AdminEndpoint(store, Clock.fixed(NOW, ZoneOffset.UTC), "rota"), new CallerIdentity()))
+                        new AdminEndpoint(store, audit, Clock.fixed(NOW, ZoneOffset.UTC), "rota"), new CallerIdentity()))
                 .build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     }
@@ -67,6 +72,7 @@ class AdminEndpointTest {
     void stop() throws InterruptedException {
         channel.shutdownNow();
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        audit.close();
         store.close();
     }
 
@@ -158,5 +164,33 @@ class AdminEndpointTest {
         assertStatus(() -> backup("rota", target.toString()), Status.Code.INTERNAL,
                 "cannot write a backup of " + dir.resolve("data").resolve("db") + " to " + target);
         assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void every_backup_and_every_refused_one_is_in_the_audit_log_before_its_caller_hears() {
+        Path target = dir.resolve("audited");
+        backup("rota", target.toString());
+        assertStatus(() -> backup("alice", dir.resolve("by-alice").toString()), Status.Code.PERMISSION_DENIED,
+                "alice is neither");
+
+        List<AuditEntry> entries = admin("root").listAudit(ListAuditRequest.getDefaultInstance()).getEntriesList();
+
+        assertThat(entries).extracting(AuditEntry::getUser, AuditEntry::getAction, AuditEntry::getTarget,
+                AuditEntry::getOutcome).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("rota", "backup", target.toString(), "OK"),
+                        org.assertj.core.groups.Tuple.tuple("alice", "backup", dir.resolve("by-alice").toString(),
+                                "PERMISSION_DENIED"));
+        assertThat(entries.get(0).getOutcomeMessage()).isEmpty();
+        assertThat(entries.get(1).getOutcomeMessage()).contains("only an admin may back up the store");
+        // The in-process transport names its peer; over TCP it is host:port (DaemonApiTest).
+        assertThat(entries).allSatisfy(e -> assertThat(e.getPeer()).isNotBlank());
+    }
+
+    @Test
+    void only_admins_read_the_audit_log_and_the_limit_is_bounded() {
+        assertStatus(() -> admin("alice").listAudit(ListAuditRequest.getDefaultInstance()),
+                Status.Code.PERMISSION_DENIED, "only an admin may read the audit log");
+        assertStatus(() -> admin("rota").listAudit(ListAuditRequest.newBuilder().setLimit(10_001).build()),
+                Status.Code.INVALID_ARGUMENT, "limit must be at most 10000");
     }
 }

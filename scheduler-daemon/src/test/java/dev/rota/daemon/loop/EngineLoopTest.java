@@ -59,6 +59,11 @@ class EngineLoopTest {
         }
 
         @Override
+        public dev.rota.daemon.audit.AuditLog audit() {
+            return inner.audit();
+        }
+
+        @Override
         public void commit(List<StateChange> changes) {
             commitEntered.countDown();
             try {

@@ -64,7 +64,7 @@ class RocksStateStoreTest extends StateStoreContract {
         List<ColumnFamilyHandle> handles = new java.util.ArrayList<>();
         List<ColumnFamilyDescriptor> families = new java.util.ArrayList<>();
         families.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
-        for (String name : List.of("jobs", "nodes", "meta", "history", "history_by_end")) {
+        for (String name : List.of("jobs", "nodes", "meta", "history", "history_by_end", "audit")) {
             families.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8)));
         }
         try (DBOptions options = new DBOptions();
@@ -91,6 +91,52 @@ class RocksStateStoreTest extends StateStoreContract {
             assertThat(s.load(0).jobs()).containsExactly(live);
             assertThat(s.load(0).nextJobId()).isEqualTo(7);
             assertThat(s.finished(dev.rota.core.job.JobId.of(5))).hasValue(done);
+        }
+    }
+
+    @Test
+    void audit_entries_survive_a_reopen_and_new_ones_sort_after_them_within_the_same_millisecond() {
+        Path db = dir.resolve("audit-reopen");
+        var first = audit(0, "alice", "cancel", "7");
+        var second = audit(0, "root", "drain", "node-1");
+        try (StateStore s = RocksStateStore.open(db)) {
+            s.audit().append(List.of(first));
+        }
+        try (StateStore s = RocksStateStore.open(db)) {
+            s.audit().append(List.of(second));
+            assertThat(s.audit().search(new dev.rota.daemon.audit.AuditQuery(null, null, "", 10)))
+                    .containsExactly(first, second);
+        }
+    }
+
+    @Test
+    void a_schema_2_store_without_an_audit_family_opens_gains_one_and_is_marked_schema_3() throws Exception {
+        Path db = dir.resolve("v2");
+        var live = job(6, JobState.RUNNING);
+        // What schema 2 wrote: the families before `audit`.
+        List<ColumnFamilyHandle> handles = new java.util.ArrayList<>();
+        List<ColumnFamilyDescriptor> families = new java.util.ArrayList<>();
+        families.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
+        for (String name : List.of("jobs", "nodes", "meta", "history", "history_by_end")) {
+            families.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8)));
+        }
+        try (DBOptions options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+                RocksDB raw = RocksDB.open(options, db.toString(), families, handles)) {
+            raw.put(handles.get(1), RocksStateStore.jobKey(6), StorageCodec.encode(live).toByteArray());
+            raw.put(handles.get(3), "meta".getBytes(StandardCharsets.UTF_8),
+                    StoredMeta.newBuilder().setSchemaVersion(2).setNextJobId(7).build().toByteArray());
+            handles.forEach(ColumnFamilyHandle::close);
+        }
+
+        try (StateStore s = RocksStateStore.open(db)) {
+            assertThat(s.load(0).jobs()).containsExactly(live);
+            assertThat(s.audit().search(new dev.rota.daemon.audit.AuditQuery(null, null, "", 10))).isEmpty();
+            s.audit().append(List.of(audit(0, "root", "resume", "node-1")));
+        }
+        writeRaw(db, (raw, h) -> assertThat(StoredMeta.parseFrom(raw.get(h.get(3),
+                "meta".getBytes(StandardCharsets.UTF_8))).getSchemaVersion()).isEqualTo(3));
+        try (StateStore s = RocksStateStore.open(db)) {
+            assertThat(s.audit().search(new dev.rota.daemon.audit.AuditQuery(null, null, "", 10))).hasSize(1);
         }
     }
 

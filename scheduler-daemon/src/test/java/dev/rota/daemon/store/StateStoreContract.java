@@ -178,4 +178,53 @@ abstract class StateStoreContract {
             assertThat(s.load(100).jobs()).extracting(j -> j.id().value()).isSorted().hasSize(51);
         }
     }
+
+    static final Instant AUDIT_T0 = Instant.parse("2026-11-20T10:00:00.000123Z");
+
+    static dev.rota.daemon.audit.AuditEntry audit(int minutes, String user, String action, String target) {
+        return new dev.rota.daemon.audit.AuditEntry(AUDIT_T0.plusSeconds(60L * minutes), user, action, target,
+                action.equals("drain") ? "fan \"broken\"" : "", "127.0.0.1:4" + minutes, "OK", "");
+    }
+
+    @Test
+    void audit_entries_come_back_oldest_first_filtered_by_time_and_user_keeping_the_most_recent() {
+        try (StateStore s = store()) {
+            var log = s.audit();
+            var cancel = audit(0, "alice", "cancel", "7");
+            var drain = audit(1, "root", "drain", "node-1");
+            var sameMinute = audit(1, "root", "resume", "node-1");
+            var late = audit(5, "alice", "cancel", "8");
+            log.append(List.of(cancel, drain));
+            log.append(List.of(sameMinute, late));
+
+            assertThat(log.search(new dev.rota.daemon.audit.AuditQuery(null, null, "", 100)))
+                    .containsExactly(cancel, drain, sameMinute, late);
+            assertThat(log.search(new dev.rota.daemon.audit.AuditQuery(null, null, "", 2)))
+                    .containsExactly(sameMinute, late);
+            assertThat(log.search(new dev.rota.daemon.audit.AuditQuery(AUDIT_T0.plusSeconds(60), null, "", 100)))
+                    .containsExactly(drain, sameMinute, late);
+            assertThat(log.search(new dev.rota.daemon.audit.AuditQuery(null, AUDIT_T0.plusSeconds(300), "", 100)))
+                    .containsExactly(cancel, drain, sameMinute);
+            assertThat(log.search(new dev.rota.daemon.audit.AuditQuery(null, null, "alice", 100)))
+                    .containsExactly(cancel, late);
+        }
+    }
+
+    @Test
+    void audit_retention_deletes_the_oldest_entries_in_bounded_batches() {
+        try (StateStore s = store()) {
+            var log = s.audit();
+            List<dev.rota.daemon.audit.AuditEntry> all = new ArrayList<>();
+            for (int m = 0; m < 5; m++) {
+                all.add(audit(m, "root", "drain", "node-" + m));
+            }
+            log.append(all);
+
+            assertThat(log.purgeBefore(AUDIT_T0.plusSeconds(60 * 3), 2)).isEqualTo(2);
+            assertThat(log.purgeBefore(AUDIT_T0.plusSeconds(60 * 3), 2)).isEqualTo(1);
+            assertThat(log.purgeBefore(AUDIT_T0.plusSeconds(60 * 3), 2)).isZero();
+            assertThat(log.search(new dev.rota.daemon.audit.AuditQuery(null, null, "", 100)))
+                    .containsExactlyElementsOf(all.subList(3, 5));
+        }
+    }
 }
