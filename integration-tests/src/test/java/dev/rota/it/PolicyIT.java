@@ -78,6 +78,15 @@ class PolicyIT {
             assertThat(share.exit()).as(share.toString()).isZero();
             assertThat(share.out()).contains("team-a").contains("team-b").contains(ME).contains("FAIRSHARE");
 
+            var explain = cluster.rota(work, "explain", Long.toString(plain));
+            assertThat(explain.exit()).as(explain.toString()).isZero();
+            assertThat(explain.out()).as(explain.toString()).startsWith("Job " + plain + " is PENDING")
+                    .contains("it needs 1 node(s) with 8 free GPU(s) each");
+            var explainJson = cluster.rota(work, "explain", "--json", Long.toString(urgent));
+            assertThat(explainJson.out()).as(explainJson.toString()).contains("\"reason\": \"Resources\"")
+                    .contains("\"estimated_start_time\": \"");
+            assertThat(cluster.rota(work, "explain", "999").exit()).isEqualTo(1);
+
             var show = cluster.rota(work, "show", Long.toString(blocker));
             assertThat(show.out()).as(show.toString()).contains("team-a");
             cluster.rota(work, "cancel", Long.toString(blocker), Long.toString(plain), Long.toString(urgent));

@@ -59,6 +59,41 @@ public final class PolicyViews {
         return json.endArray().endObject().toJson();
     }
 
+    /** {@code rota explain}: the reason in words, then facts, estimated start and suggestions. */
+    public static String explanation(dev.rota.api.v1.ExplainJobResponse e) {
+        StringBuilder out = new StringBuilder();
+        out.append("Job ").append(Long.toUnsignedString(e.getJobId())).append(" is ")
+                .append(dev.rota.cli.slurm.SlurmStates.name(e.getState()));
+        if (!e.getReason().isEmpty()) {
+            out.append(" (").append(e.getReason()).append(")");
+        }
+        out.append(": ").append(e.getReasonText()).append(".\n");
+        e.getFactsList().forEach(f -> out.append("  - ").append(f).append('\n'));
+        if (e.hasEstimatedStartTime()) {
+            out.append("Estimated start: ").append(Timestamps.utc(e.getEstimatedStartTime()))
+                    .append(" at the latest, if running jobs use their whole time limits.\n");
+        }
+        if (!e.getSuggestionsList().isEmpty()) {
+            out.append("It could start now with:\n");
+            e.getSuggestionsList().forEach(s -> out.append("  ").append(s).append('\n'));
+        }
+        return out.toString();
+    }
+
+    public static String explanationJson(dev.rota.api.v1.ExplainJobResponse e) {
+        JsonWriter json = new JsonWriter().beginObject().name("job_id").value(e.getJobId())
+                .name("state").value(dev.rota.cli.slurm.SlurmStates.name(e.getState()))
+                .name("reason").value(e.getReason().isEmpty() ? null : e.getReason())
+                .name("reason_text").value(e.getReasonText())
+                .name("facts").beginArray();
+        e.getFactsList().forEach(json::value);
+        json.endArray().name("estimated_start_time")
+                .value(e.hasEstimatedStartTime() ? Timestamps.utc(e.getEstimatedStartTime()) : null)
+                .name("suggestions").beginArray();
+        e.getSuggestionsList().forEach(json::value);
+        return json.endArray().endObject().toJson();
+    }
+
     /** ACCOUNT (indented by depth) USER SHARES NORM_SHARES USAGE_GPUH NORM_USAGE FAIRSHARE. */
     public static String shares(GetFairShareResponse r) {
         Table table = new Table(Column.left("ACCOUNT"), Column.left("USER"), Column.right("SHARES"),

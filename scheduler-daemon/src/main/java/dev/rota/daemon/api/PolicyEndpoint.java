@@ -30,10 +30,35 @@ import java.util.function.Supplier;
 public final class PolicyEndpoint extends PolicyServiceGrpc.PolicyServiceImplBase {
     private final Supplier<ClusterSnapshot> snapshots;
     private final Policy policy;
+    private final java.time.Clock clock;
 
-    public PolicyEndpoint(Supplier<ClusterSnapshot> snapshots, Policy policy) {
+    public PolicyEndpoint(Supplier<ClusterSnapshot> snapshots, Policy policy, java.time.Clock clock) {
         this.snapshots = snapshots;
         this.policy = policy;
+        this.clock = clock;
+    }
+
+    @Override
+    public void explainJob(dev.rota.api.v1.ExplainJobRequest request,
+            StreamObserver<dev.rota.api.v1.ExplainJobResponse> observer) {
+        if (request.getJobId() == 0) {
+            observer.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription("job_id is required").asRuntimeException());
+            return;
+        }
+        var explained = dev.rota.core.engine.Explanation.of(snapshots.get(), policy, JobId.of(request.getJobId()),
+                clock.instant());
+        if (explained.isEmpty()) {
+            observer.onError(io.grpc.Status.NOT_FOUND.withDescription("job " + request.getJobId()
+                    + " is not pending or running (see rota history)").asRuntimeException());
+            return;
+        }
+        var e = explained.get();
+        var b = dev.rota.api.v1.ExplainJobResponse.newBuilder().setJobId(request.getJobId())
+                .setState(ApiMapping.state(e.state())).setReason(e.reason()).setReasonText(e.reasonText())
+                .addAllFacts(e.facts()).addAllSuggestions(e.suggestions());
+        e.estimatedStart().ifPresent(t -> b.setEstimatedStartTime(ApiMapping.timestamp(t)));
+        observer.onNext(b.build());
+        observer.onCompleted();
     }
 
     @Override
