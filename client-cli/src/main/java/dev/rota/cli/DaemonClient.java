@@ -116,15 +116,14 @@ final class DaemonClient implements AutoCloseable {
                 .backup(BackupRequest.newBuilder().setDirectory(directory).build()));
     }
 
+    /** @return the audit entries {@code request} selects, oldest first (admins only) */
+    List<dev.rota.api.v1.AuditEntry> audit(dev.rota.api.v1.ListAuditRequest request) {
+        return call(null, () -> admin.listAudit(request).getEntriesList());
+    }
+
     /** @return pending jobs' priorities as the last full cycle judged them, highest first */
     dev.rota.api.v1.ListPrioritiesResponse priorities(dev.rota.api.v1.ListPrioritiesRequest request) {
         return call(null, () -> policy.listPriorities(request));
-    }
-
-    /** @return why the job waits and what would let it start sooner */
-    dev.rota.api.v1.ExplainJobResponse explain(long id) {
-        return call("job " + id, () -> policy.explainJob(dev.rota.api.v1.ExplainJobRequest.newBuilder().setJobId(id)
-                .build()));
     }
 
     /** @return the fair-share tree in display order */

@@ -83,6 +83,9 @@ final class FakeRotad implements AutoCloseable {
     /** When set, SubmitJob fails with it instead of accepting the job. */
     volatile Status submitRejection;
     final List<BackupRequest> backups = new CopyOnWriteArrayList<>();
+    /** What ListAudit answers with; the requests it got. */
+    final List<dev.rota.api.v1.AuditEntry> auditEntries = new CopyOnWriteArrayList<>();
+    final List<dev.rota.api.v1.ListAuditRequest> auditRequests = new CopyOnWriteArrayList<>();
     /** When set, Backup fails with it instead of reporting a backup. */
     volatile Status backupRejection;
     /** The size every backup reports: 3.5 MiB. */
@@ -296,6 +299,14 @@ final class FakeRotad implements AutoCloseable {
 
     /** Backs up nothing: answers with the directory asked for, the jobs it holds and {@link #CLOCK}'s time. */
     private final class Admin extends AdminServiceGrpc.AdminServiceImplBase {
+        @Override
+        public void listAudit(dev.rota.api.v1.ListAuditRequest request,
+                StreamObserver<dev.rota.api.v1.ListAuditResponse> response) {
+            auditRequests.add(request);
+            response.onNext(dev.rota.api.v1.ListAuditResponse.newBuilder().addAllEntries(auditEntries).build());
+            response.onCompleted();
+        }
+
         @Override
         public void backup(BackupRequest request, StreamObserver<BackupResponse> response) {
             backups.add(request);
