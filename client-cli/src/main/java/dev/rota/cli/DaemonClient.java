@@ -126,6 +126,12 @@ final class DaemonClient implements AutoCloseable {
         return call(null, () -> policy.listPriorities(request));
     }
 
+    /** @return why the job waits and what would let it start sooner */
+    dev.rota.api.v1.ExplainJobResponse explain(long id) {
+        return call("job " + id, () -> policy.explainJob(dev.rota.api.v1.ExplainJobRequest.newBuilder().setJobId(id)
+                .build()));
+    }
+
     /** @return the fair-share tree in display order */
     dev.rota.api.v1.GetFairShareResponse fairShare() {
         return call(null, () -> policy.getFairShare(dev.rota.api.v1.GetFairShareRequest.getDefaultInstance()));

@@ -38,7 +38,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Submit and follow batch jobs on a Rota GPU cluster.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {SubmitCommand.class, QueueCommand.class, HistoryCommand.class, ShowCommand.class, CancelCommand.class,
-                PriorityCommand.class, ShareCommand.class, NodesCommand.class, DrainCommand.class, ResumeCommand.class,
+                PriorityCommand.class, ShareCommand.class, ExplainCommand.class, NodesCommand.class, DrainCommand.class, ResumeCommand.class,
                 AdminCommand.class, AuditCommand.class, HelpCommand.class},
         footer = {"", "Exit status: 0 success, 1 the operation failed, 2 usage error."})
 public final class RotaCli implements Callable<Integer> {
