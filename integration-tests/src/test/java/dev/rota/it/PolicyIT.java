@@ -87,6 +87,21 @@ class PolicyIT {
                     .contains("\"estimated_start_time\": \"");
             assertThat(cluster.rota(work, "explain", "999").exit()).isEqualTo(1);
 
+            // The admin adds an account and reloads: new submissions may charge it at once.
+            Files.writeString(policy, Files.readString(policy) + "Account=team-c\nUser=" + ME + " Account=team-c\n");
+            assertThat(cluster.rota(work, "submit", "-A", "team-c", "wait.sh").exit()).as("before the reload").isEqualTo(1);
+            cluster.hangUpDaemon();
+            cluster.await("the reloaded policy to admit team-c", java.time.Duration.ofSeconds(30),
+                    () -> cluster.rota(work, "submit", "-A", "team-c", "wait.sh").exit() == 0);
+            // A broken edit is refused and the running policy stays.
+            Files.writeString(policy, "Account=broken Parent=nowhere\n");
+            cluster.hangUpDaemon();
+            cluster.await("rotad to log the broken policy", java.time.Duration.ofSeconds(30),
+                    () -> cluster.log("rotad").contains("the policy file is invalid; keeping the running policy"));
+            assertThat(cluster.log("rotad")).contains(policy + ":1: account 'broken' has parent 'nowhere'");
+            var stillTeamC = cluster.rota(work, "submit", "-A", "team-c", "wait.sh");
+            assertThat(stillTeamC.exit()).as(stillTeamC.toString()).isZero();
+
             var show = cluster.rota(work, "show", Long.toString(blocker));
             assertThat(show.out()).as(show.toString()).contains("team-a");
             cluster.rota(work, "cancel", Long.toString(blocker), Long.toString(plain), Long.toString(urgent));

@@ -151,6 +151,21 @@ final class RotaProcesses implements AutoCloseable {
         }
     }
 
+    /** SIGHUP to rotad: it re-reads its policy file. */
+    void hangUpDaemon() {
+        try {
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(daemon.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -HUP " + daemon.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** SIGTERM to rotad, waiting for it to exit. */
     void stopDaemon() {
         channel.shutdownNow();

@@ -81,9 +81,13 @@ public final class Daemon implements AutoCloseable {
     private final Path dataDir;
     private final HistoryJanitor janitor;
     private final AuditTrail audit;
+    /** The policy the engine runs with; replaced by {@link #reloadPolicy} once the engine took it. */
+    private final java.util.concurrent.atomic.AtomicReference<dev.rota.core.policy.Policy> policy;
 
     private Daemon(Path dataDir, StateStore store, EngineLoop loop, TimerService timers, AgentSessions sessions,
-            Server server, HttpEndpoints http, HealthStatusManager health, HistoryJanitor janitor, AuditTrail audit) {
+            Server server, HttpEndpoints http, HealthStatusManager health, HistoryJanitor janitor, AuditTrail audit,
+            java.util.concurrent.atomic.AtomicReference<dev.rota.core.policy.Policy> policy) {
+        this.policy = policy;
         this.dataDir = dataDir;
         this.audit = audit;
         this.janitor = janitor;
@@ -134,6 +138,7 @@ public final class Daemon implements AutoCloseable {
         loopRef[0] = loop;
         metrics.readFrom(loop::snapshot);
 
+        var policy = new java.util.concurrent.atomic.AtomicReference<>(config.engine().policy());
         HealthStatusManager health = new HealthStatusManager();
         AuditTrail audit = new AuditTrail(store.audit(), clock, config.auditRetention(), java.time.Duration.ofHours(1));
         Server server;
@@ -148,7 +153,7 @@ public final class Daemon implements AutoCloseable {
                             config.engine().defaultPartition(), audit), identity))
                     .addService(ServerInterceptors.intercept(new AdminEndpoint(store, audit, clock), identity))
                     .addService(ServerInterceptors.intercept(new PolicyEndpoint(loop::snapshot,
-                            config.engine().policy(), clock), identity))
+                            policy::get, clock), identity))
                     .addService(new AgentEndpoint(loop, sessions))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
@@ -167,7 +172,8 @@ public final class Daemon implements AutoCloseable {
         LOG.info(() -> "rotad recovered " + stored.jobs().size() + " jobs and " + stored.nodes().size()
                 + " nodes from " + config.dataDir());
         HistoryJanitor janitor = new HistoryJanitor(store, clock, config.historyRetention(), java.time.Duration.ofHours(1));
-        return new Daemon(config.dataDir(), store, loop, timers, sessions, server, http, health, janitor, audit);
+        return new Daemon(config.dataDir(), store, loop, timers, sessions, server, http, health, janitor, audit,
+                policy);
     }
 
     public InetSocketAddress grpcAddress() {
@@ -186,6 +192,15 @@ public final class Daemon implements AutoCloseable {
     public java.util.Optional<ClusterSnapshot> await(java.util.function.Predicate<ClusterSnapshot> condition,
             java.time.Duration timeout) throws InterruptedException {
         return loop.await(condition, timeout);
+    }
+
+    /**
+     * Hands the engine a new policy (the admin edited the policy file and sent SIGHUP). Completes
+     * once the engine runs with it; the policy API serves it from then on.
+     */
+    public java.util.concurrent.CompletableFuture<Void> reloadPolicy(dev.rota.core.policy.Policy next) {
+        return loop.submit(at -> new dev.rota.core.engine.Event.PolicyReloaded(at, next))
+                .thenRun(() -> policy.set(next));
     }
 
     /** The last published cluster state. */

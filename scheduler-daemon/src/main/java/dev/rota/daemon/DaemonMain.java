@@ -79,6 +79,37 @@ public final class DaemonMain implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * SIGHUP (systemctl reload rotad) re-reads the policy file: a valid one replaces the engine's
+     * policy at its next step; an invalid one is logged problem by problem and the running policy
+     * stays. Runs on the JVM's signal thread; the engine is reached only through its queue.
+     */
+    private static void reloadOnHangup(Daemon daemon, Path file) {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(DaemonMain.class.getName());
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                try {
+                    var next = PolicyFile.parse(java.nio.file.Files.readString(file), file.toString());
+                    daemon.reloadPolicy(next).whenComplete((v, e) -> {
+                        if (e != null) {
+                            log.severe("policy from " + file + " not applied: " + e.getMessage());
+                        } else {
+                            log.info("policy reloaded from " + file);
+                        }
+                    });
+                } catch (java.io.IOException e) {
+                    log.severe("cannot read the policy file " + file + ": " + e.getMessage() + "; keeping the "
+                            + "running policy");
+                } catch (PolicyFile.InvalidPolicyException e) {
+                    log.severe("the policy file is invalid; keeping the running policy:\n  "
+                            + String.join("\n  ", e.problems()));
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            log.warning("SIGHUP cannot be handled on this platform; restart rotad to change the policy");
+        }
+    }
+
     public static void main(String[] args) {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
         System.exit(new CommandLine(new DaemonMain()).execute(args));
@@ -153,6 +184,9 @@ public final class DaemonMain implements Callable<Integer> {
                 out.printf("rotad 0.1.0 serving gRPC on %s, metrics on http://%s/metrics, data in %s%n",
                         hostPort(daemon.grpcAddress()), hostPort(daemon.metricsAddress()), data);
                 running = daemon;
+                if (policyFile != null) {
+                    reloadOnHangup(daemon, policyFile);
+                }
             }
         } catch (StoreFailure | UncheckedIOException e) {
             System.err.println("rotad: " + e.getMessage());

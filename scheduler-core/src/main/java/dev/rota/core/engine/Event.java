@@ -82,6 +82,14 @@ public sealed interface Event {
     record CycleRequested(Instant at) implements Event {
     }
 
+    /**
+     * The admin changed the policy file and the daemon re-read it (SIGHUP): from this step on, the
+     * engine judges and admits jobs with {@code policy}. Jobs already queued keep their account and
+     * QoS; one whose account no longer exists waits with reason {@code InvalidAccount}.
+     */
+    record PolicyReloaded(Instant at, dev.rota.core.policy.Policy policy) implements Event {
+    }
+
     /** An allocation an agent reports as running on its node. */
     record RunningAllocation(JobId job, int attempt) {
     }

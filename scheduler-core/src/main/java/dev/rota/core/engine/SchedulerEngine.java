@@ -58,7 +58,8 @@ public final class SchedulerEngine {
     /** How many future times a reservation search tries before it gives up on a job. */
     private static final int MAX_RESERVATION_CANDIDATES = 512;
 
-    private final EngineConfig config;
+    /** Replaced whole, with a new policy, by {@link Event.PolicyReloaded}; otherwise fixed. */
+    private EngineConfig config;
     private final ClusterState state = new ClusterState();
     private long steps;
     /** Whether the last cycle's decisions and reservations still hold (only submissions since). */
@@ -209,6 +210,11 @@ public final class SchedulerEngine {
             case Event.NodeResumeRequested e -> resume(e, step);
             case Event.AllocationEnded e -> allocationEnded(e, step);
             case Event.TimerFired e -> timer(e, step);
+            case Event.PolicyReloaded e -> {
+                config = config.withPolicy(e.policy());
+                step.cycleNeeded = true;
+                yield Outcome.applied();
+            }
             case Event.CycleRequested e -> {
                 step.cycleNeeded = true;
                 yield Outcome.applied();
@@ -947,10 +953,13 @@ public final class SchedulerEngine {
 
         /** The pending reason that keeps {@code job} from starting now, if a limit or budget does. */
         Optional<String> blocked(Job job) {
+            Policy policy = config.policy();
+            if (!policy.anyAccount() && !policy.accounts().containsKey(job.spec().account())) {
+                return Optional.of("InvalidAccount"); // removed from the policy after it was queued
+            }
             if (!anyLimits) {
                 return Optional.empty();
             }
-            Policy policy = config.policy();
             int gpus = job.spec().totalGpus();
             String user = job.spec().user();
             for (String a : lineage(job.spec().account())) {

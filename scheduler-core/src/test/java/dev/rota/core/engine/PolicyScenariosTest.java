@@ -188,6 +188,21 @@ class PolicyScenariosTest {
                 .isLessThan(0.05);
     }
 
+    @Test
+    void a_reloaded_policy_admits_new_accounts_and_holds_jobs_of_removed_ones() throws Exception {
+        EngineHarness h = cluster(1, 8);
+        h.submit(spec().user("alice").gpusPerNode(8).build());
+        JobId speech = h.submit(spec().user("bob").gpusPerNode(8).build());
+        Policy next = PolicyFile.parse("Account=vision\nAccount=audio\nUser=alice Account=vision\n"
+                + "User=bob Account=audio\n", "next.policy");
+
+        h.one(new Event.PolicyReloaded(h.now, next));
+
+        assertThat(h.job(speech).reason()).isEqualTo("InvalidAccount");
+        JobId audio = h.submit(spec().user("bob").gpusPerNode(1).build());
+        assertThat(h.job(audio).spec().account()).isEqualTo("audio");
+    }
+
     // ---- preemption ----
 
     private static final String PREEMPTING = """

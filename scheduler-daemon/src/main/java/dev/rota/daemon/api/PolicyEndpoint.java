@@ -29,12 +29,13 @@ import java.util.function.Supplier;
  */
 public final class PolicyEndpoint extends PolicyServiceGrpc.PolicyServiceImplBase {
     private final Supplier<ClusterSnapshot> snapshots;
-    private final Policy policy;
+    private final Supplier<Policy> policies;
     private final java.time.Clock clock;
 
-    public PolicyEndpoint(Supplier<ClusterSnapshot> snapshots, Policy policy, java.time.Clock clock) {
+    /** @param policies the policy the engine runs with now (it changes when the file is reloaded) */
+    public PolicyEndpoint(Supplier<ClusterSnapshot> snapshots, Supplier<Policy> policies, java.time.Clock clock) {
         this.snapshots = snapshots;
-        this.policy = policy;
+        this.policies = policies;
         this.clock = clock;
     }
 
@@ -45,7 +46,7 @@ public final class PolicyEndpoint extends PolicyServiceGrpc.PolicyServiceImplBas
             observer.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription("job_id is required").asRuntimeException());
             return;
         }
-        var explained = dev.rota.core.engine.Explanation.of(snapshots.get(), policy, JobId.of(request.getJobId()),
+        var explained = dev.rota.core.engine.Explanation.of(snapshots.get(), policies.get(), JobId.of(request.getJobId()),
                 clock.instant());
         if (explained.isEmpty()) {
             observer.onError(io.grpc.Status.NOT_FOUND.withDescription("job " + request.getJobId()
@@ -64,6 +65,7 @@ public final class PolicyEndpoint extends PolicyServiceGrpc.PolicyServiceImplBas
     @Override
     public void listPriorities(ListPrioritiesRequest request, StreamObserver<ListPrioritiesResponse> observer) {
         ClusterSnapshot snapshot = snapshots.get();
+        Policy policy = policies.get();
         ClusterSnapshot.Judgement judgement = snapshot.judgement();
         Set<Long> wanted = new HashSet<>(request.getJobIdsList());
         List<JobPriority> out = new ArrayList<>();
@@ -102,6 +104,7 @@ public final class PolicyEndpoint extends PolicyServiceGrpc.PolicyServiceImplBas
     @Override
     public void getFairShare(GetFairShareRequest request, StreamObserver<GetFairShareResponse> observer) {
         ClusterSnapshot.Judgement judgement = snapshots.get().judgement();
+        Policy policy = policies.get();
         GetFairShareResponse.Builder b = GetFairShareResponse.newBuilder().setUsageHalfLife(
                 com.google.protobuf.Duration.newBuilder().setSeconds(policy.usageHalfLife().toSeconds()));
         for (FairTree.Row r : judgement.shares()) {
