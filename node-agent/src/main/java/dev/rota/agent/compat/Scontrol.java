@@ -1,5 +1,6 @@
 package dev.rota.agent.compat;
 
+import dev.rota.core.node.Hostlist;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

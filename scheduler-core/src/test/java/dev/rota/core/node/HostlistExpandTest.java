@@ -1,4 +1,4 @@
-package dev.rota.agent.compat;
+package dev.rota.core.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class HostlistTest {
+class HostlistExpandTest {
 
     static Stream<Arguments> hostlists() {
         return Stream.of(
