@@ -226,12 +226,20 @@ public final class SchedulerEngine {
 
     private Outcome submit(Event.JobSubmitted e, Step step) {
         JobSpec spec = e.spec();
-        String partition = spec.partition().isEmpty() ? config.defaultPartition() : spec.partition();
-        if (!partition.equals(config.defaultPartition())) {
-            return new Rejected(Rejection.INFEASIBLE, "partition '" + partition + "' does not exist (partitions: "
-                    + config.defaultPartition() + ")");
+        Policy policy = config.policy();
+        String partitionName = spec.partition().isEmpty() ? policy.defaultPartition() : spec.partition();
+        dev.rota.core.policy.Partition partition = policy.partitions().get(partitionName);
+        if (partition == null) {
+            return new Rejected(Rejection.INFEASIBLE, "partition '" + partitionName + "' does not exist (partitions: "
+                    + String.join(", ", policy.partitions().keySet()) + ")");
         }
-        Optional<String> infeasible = infeasibility(spec);
+        if (partition.maxTime().isPresent() && spec.timeLimit().compareTo(partition.maxTime().get()) > 0) {
+            return new Rejected(Rejection.INFEASIBLE, "time limit " + dev.rota.core.time.SlurmTime.format(spec.timeLimit())
+                    + " exceeds partition '" + partitionName + "' MaxTime="
+                    + dev.rota.core.time.SlurmTime.format(partition.maxTime().get()));
+        }
+        String partitionUsed = partitionName;
+        Optional<String> infeasible = infeasibility(spec, partition);
         if (infeasible.isPresent()) {
             return new Rejected(Rejection.INFEASIBLE, infeasible.get());
         }
@@ -241,7 +249,7 @@ public final class SchedulerEngine {
                 return new Rejected(r.reason().contains("may not charge") ? Rejection.PERMISSION_DENIED
                         : Rejection.INFEASIBLE, r.reason());
             }
-            case Policy.Resolution.Resolved r -> filled = spec.resolved(r.account(), partition, r.qos());
+            case Policy.Resolution.Resolved r -> filled = spec.resolved(r.account(), partitionUsed, r.qos());
         }
         JobId id = JobId.of(state.nextJobId++);
         int port = config.masterPortBase() + (int) (id.value() % config.masterPortSpan());
@@ -254,12 +262,16 @@ public final class SchedulerEngine {
         return new Outcome.JobAccepted(id);
     }
 
-    /** Why a job could never run on the nodes this cluster knows, if it could not. */
-    private Optional<String> infeasibility(JobSpec spec) {
-        int known = state.nodes.size();
+    /** Why a job could never run on the nodes of its partition this cluster knows, if it could not. */
+    private Optional<String> infeasibility(JobSpec spec, dev.rota.core.policy.Partition partition) {
+        int known = 0;
         int bigEnough = 0;
         int largest = 0;
         for (NodeEntry n : state.nodes.values()) {
+            if (!partition.contains(n.record.name())) {
+                continue;
+            }
+            known++;
             int gpus = n.record.gpus().size();
             largest = Math.max(largest, gpus);
             if (gpus >= spec.gpusPerNode()) {
@@ -270,14 +282,14 @@ public final class SchedulerEngine {
             return Optional.empty();
         }
         if (known == 0) {
-            return Optional.of("partition '" + config.defaultPartition() + "' has no nodes yet");
+            return Optional.of("partition '" + partition.name() + "' has no nodes yet");
         }
         if (spec.gpusPerNode() > largest) {
             return Optional.of("requests " + spec.gpusPerNode() + " GPUs per node but the largest node in partition '"
-                    + config.defaultPartition() + "' has " + largest);
+                    + partition.name() + "' has " + largest);
         }
         return Optional.of("requests " + spec.nodes() + " nodes with " + spec.gpusPerNode()
-                + " GPUs each but partition '" + config.defaultPartition() + "' has only " + bigEnough
+                + " GPUs each but partition '" + partition.name() + "' has only " + bigEnough
                 + " such node" + (bigEnough == 1 ? "" : "s"));
     }
 
@@ -660,7 +672,7 @@ public final class SchedulerEngine {
         for (int k = 0; k < n; k++) {
             Priority p = judge.priority(pending[k]);
             priorities.put(pending[k].id(), p);
-            rank[k] = p.priority();
+            rank[k] = rank(pending[k], p);
         }
         int[] order = byPriority(rank);
         state.newPriorities.clear();
@@ -717,7 +729,7 @@ public final class SchedulerEngine {
             if (p == null) {
                 p = state.newPriorities.get(r.job());
             }
-            lowestReserved = Math.min(lowestReserved, p == null ? Long.MIN_VALUE : p.priority());
+            lowestReserved = Math.min(lowestReserved, p == null ? Long.MIN_VALUE : rank(reserved, p));
         }
         Judge judge = new Judge(state.fairTree, now);
         Tally tally = new Tally(now);
@@ -738,7 +750,7 @@ public final class SchedulerEngine {
                 tally.add(job);
                 continue;
             }
-            if (p.priority() > lowestReserved || !qosOf(job).preempts().isEmpty()) {
+            if (rank(job, p) > lowestReserved || !qosOf(job).preempts().isEmpty()) {
                 return false;
             }
             String reason = ClusterState.PRIORITY;
@@ -758,7 +770,8 @@ public final class SchedulerEngine {
         if (profile.nodesWithFreeNow(spec.gpusPerNode()) < spec.nodes()) {
             return false;
         }
-        Optional<List<String>> nodes = profile.fit(spec.nodes(), spec.gpusPerNode(), now, spec.timeLimit());
+        Optional<List<String>> nodes = profile.fit(spec.nodes(), spec.gpusPerNode(), now, spec.timeLimit(),
+                allowed(job, profile));
         if (nodes.isEmpty()) {
             return false;
         }
@@ -957,6 +970,9 @@ public final class SchedulerEngine {
             if (!policy.anyAccount() && !policy.accounts().containsKey(job.spec().account())) {
                 return Optional.of("InvalidAccount"); // removed from the policy after it was queued
             }
+            if (!policy.partitions().containsKey(job.spec().partition())) {
+                return Optional.of("InvalidPartition"); // likewise
+            }
             if (!anyLimits) {
                 return Optional.empty();
             }
@@ -1034,6 +1050,18 @@ public final class SchedulerEngine {
         return profile;
     }
 
+    /** The nodes of the job's partition in the profile; null when that is every node. */
+    private java.util.BitSet allowed(Job job, AvailabilityProfile profile) {
+        dev.rota.core.policy.Partition p = config.policy().partitions().get(job.spec().partition());
+        return p == null || p.allNodes() ? null : profile.allowed(p.name(), p::contains);
+    }
+
+    /** The job's partition tier above its priority: higher tiers are scheduled first (Slurm's PriorityTier). */
+    private long rank(Job job, Priority p) {
+        dev.rota.core.policy.Partition partition = config.policy().partitions().get(job.spec().partition());
+        return ((long) (partition == null ? 0 : partition.tier()) << 40) + p.priority();
+    }
+
     /** When a running job gives its GPUs back at the latest, as the profile assumes. */
     private Instant releaseTime(Job job, Instant now) {
         Instant end = job.startTime().plus(job.spec().timeLimit());
@@ -1081,8 +1109,10 @@ public final class SchedulerEngine {
         record NodeChoice(String node, List<Job> victims, double cost) {
         }
         List<NodeChoice> choices = new ArrayList<>();
+        dev.rota.core.policy.Partition partition = config.policy().partitions().get(spec.partition());
         for (NodeEntry n : state.nodes.values()) {
-            if (!n.schedulable() || n.record.gpus().size() < spec.gpusPerNode()) {
+            if (!n.schedulable() || n.record.gpus().size() < spec.gpusPerNode()
+                    || (partition != null && !partition.contains(n.record.name()))) {
                 continue;
             }
             String name = n.record.name();
@@ -1150,7 +1180,8 @@ public final class SchedulerEngine {
     /** The earliest reservation for a blocked job: the first time enough nodes keep its GPUs free for its limit. */
     private Optional<Reservation> earliest(Job job, AvailabilityProfile profile) {
         JobSpec spec = job.spec();
-        return profile.earliest(spec.nodes(), spec.gpusPerNode(), spec.timeLimit(), MAX_RESERVATION_CANDIDATES)
+        return profile.earliest(spec.nodes(), spec.gpusPerNode(), spec.timeLimit(), MAX_RESERVATION_CANDIDATES,
+                allowed(job, profile))
                 .map(start -> new Reservation(job.id(), start.at(), start.nodes()));
     }
 

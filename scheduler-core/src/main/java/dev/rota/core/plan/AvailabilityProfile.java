@@ -98,6 +98,25 @@ public final class AvailabilityProfile {
         return List.of(names);
     }
 
+    private final Map<String, BitSet> allowedCache = new HashMap<>();
+
+    /**
+     * The positions of the nodes {@code member} accepts, computed once per {@code key} (a partition
+     * name) for this profile; null when it accepts every node (no filtering needed).
+     */
+    public BitSet allowed(String key, java.util.function.Predicate<String> member) {
+        seal();
+        return allowedCache.computeIfAbsent(key, k -> {
+            BitSet set = new BitSet(names.length);
+            for (int p = 0; p < names.length; p++) {
+                if (member.test(names[p])) {
+                    set.set(p);
+                }
+            }
+            return set.cardinality() == names.length ? null : set;
+        });
+    }
+
     /** How many nodes have at least {@code gpus} GPUs free now (reservations aside). */
     public int nodesWithFreeNow(int gpus) {
         seal();
@@ -180,6 +199,11 @@ public final class AvailabilityProfile {
      * if at least {@code count} such nodes exist.
      */
     public Optional<List<String>> fit(int count, int gpus, Instant from, Duration length) {
+        return fit(count, gpus, from, length, null);
+    }
+
+    /** As {@link #fit(int, int, Instant, Duration)}, on the nodes in {@code allowed} only (null: all). */
+    public Optional<List<String>> fit(int count, int gpus, Instant from, Duration length, BitSet allowed) {
         seal();
         Instant to = from.plus(length);
         List<String> chosen = new ArrayList<>(count);
@@ -189,6 +213,9 @@ public final class AvailabilityProfile {
                 return Optional.empty();
             }
             for (int p = anyFree.nextSetBit(0); p >= 0; p = anyFree.nextSetBit(p + 1)) {
+                if (allowed != null && !allowed.get(p)) {
+                    continue;
+                }
                 if (free[p] >= gpus && minFree(p, from, to) >= gpus) {
                     chosen.add(names[p]);
                     if (chosen.size() == count) {
@@ -199,6 +226,9 @@ public final class AvailabilityProfile {
             return Optional.empty();
         }
         for (int p = 0; p < names.length; p++) {
+            if (allowed != null && !allowed.get(p)) {
+                continue;
+            }
             if (minFree(p, from, to) >= gpus) {
                 chosen.add(names[p]);
                 if (chosen.size() == count) {
@@ -220,9 +250,17 @@ public final class AvailabilityProfile {
      * changes, so no time earlier than the {@code count}-th earliest window is tried.
      */
     public Optional<Start> earliest(int count, int gpus, Duration length, int maxTries) {
+        return earliest(count, gpus, length, maxTries, null);
+    }
+
+    /** As {@link #earliest(int, int, Duration, int)}, on the nodes in {@code allowed} only (null: all). */
+    public Optional<Start> earliest(int count, int gpus, Duration length, int maxTries, BitSet allowed) {
         seal();
         List<Instant> windows = new ArrayList<>();
         for (int p = 0; p < names.length; p++) {
+            if (allowed != null && !allowed.get(p)) {
+                continue;
+            }
             Instant w = earliestWindow(p, gpus, length);
             if (w != null) {
                 windows.add(w);
@@ -239,7 +277,7 @@ public final class AvailabilityProfile {
                 continue; // tried already
             }
             tries++;
-            Optional<List<String>> nodes = fit(count, gpus, t, length);
+            Optional<List<String>> nodes = fit(count, gpus, t, length, allowed);
             if (nodes.isPresent()) {
                 return Optional.of(new Start(t, nodes.get()));
             }

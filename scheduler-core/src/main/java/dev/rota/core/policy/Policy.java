@@ -29,6 +29,8 @@ import java.util.TreeMap;
  *                             implicit member with 1 share); empty: those jobs are refused
  * @param weights              the multifactor priority's weights
  * @param usageHalfLife        how fast past usage stops counting against an account
+ * @param partitions           node sets jobs ask for, by name (at least one)
+ * @param defaultPartition     the partition of jobs that name none
  * @param anyAccount           whether a job may name an account the policy does not define (as in
  *                             Slurm without accounting enforcement); such accounts rank as
  *                             children of the root with 1 share and have no limits. Only for the
@@ -36,7 +38,8 @@ import java.util.TreeMap;
  */
 public record Policy(SortedMap<String, Account> accounts, SortedMap<UsageKey, Association> associations,
         SortedMap<String, String> defaultAccounts, SortedMap<String, Qos> qos, String defaultQos,
-        Optional<String> unlistedUsersAccount, PriorityWeights weights, Duration usageHalfLife, boolean anyAccount) {
+        Optional<String> unlistedUsersAccount, PriorityWeights weights, Duration usageHalfLife,
+        SortedMap<String, Partition> partitions, String defaultPartition, boolean anyAccount) {
 
     /** The root of every account tree. */
     public static final String ROOT = "root";
@@ -52,6 +55,10 @@ public record Policy(SortedMap<String, Account> accounts, SortedMap<UsageKey, As
         Objects.requireNonNull(unlistedUsersAccount, "unlistedUsersAccount");
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(usageHalfLife, "usageHalfLife");
+        partitions = Collections.unmodifiableSortedMap(new TreeMap<>(partitions));
+        if (!partitions.containsKey(defaultPartition)) {
+            throw new IllegalArgumentException("the default partition '" + defaultPartition + "' does not exist");
+        }
         if (usageHalfLife.isNegative() || usageHalfLife.isZero()) {
             throw new IllegalArgumentException("the usage half-life must be positive: " + usageHalfLife);
         }
@@ -72,7 +79,9 @@ public record Policy(SortedMap<String, Account> accounts, SortedMap<UsageKey, As
         accounts.put(account, new Account(account, ROOT, 1, Limits.NONE, OptionalDouble.empty()));
         return new Policy(accounts, new TreeMap<>(), new TreeMap<>(),
                 new TreeMap<>(Map.of(DEFAULT_QOS, new Qos(DEFAULT_QOS, 0, Limits.NONE))), DEFAULT_QOS,
-                Optional.of(account), PriorityWeights.DEFAULTS, DEFAULT_HALF_LIFE, true);
+                Optional.of(account), PriorityWeights.DEFAULTS, DEFAULT_HALF_LIFE,
+                new TreeMap<>(Map.of(Partition.DEFAULT_NAME, Partition.everything(Partition.DEFAULT_NAME))),
+                Partition.DEFAULT_NAME, true);
     }
 
     /** What a submission resolves to: the account and QoS it runs under, or why it may not. */
@@ -153,6 +162,11 @@ public record Policy(SortedMap<String, Account> accounts, SortedMap<UsageKey, As
     public long sharesOf(UsageKey key) {
         Association a = associations.get(key);
         return a == null ? 1 : a.shares();
+    }
+
+    /** The partitions {@code node} belongs to, by name. */
+    public List<String> partitionsOf(String node) {
+        return partitions.values().stream().filter(p -> p.contains(node)).map(Partition::name).toList();
     }
 
     /** The highest QoS priority, for normalising the QoS factor. */

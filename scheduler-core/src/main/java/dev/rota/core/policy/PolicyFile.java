@@ -52,7 +52,8 @@ public final class PolicyFile {
     private static final Map<String, Set<String>> KEYS = Map.of(
             "account", union(Set.of("account", "parent", "shares", "gpuhourbudget"), LIMIT_KEYS),
             "user", Set.of("user", "account", "shares", "default"),
-            "qos", union(Set.of("qos", "priority", "preempt", "preemptmode", "gracetime", "minruntime"), LIMIT_KEYS));
+            "qos", union(Set.of("qos", "priority", "preempt", "preemptmode", "gracetime", "minruntime"), LIMIT_KEYS),
+            "partition", Set.of("partition", "nodes", "default", "maxtime", "prioritytier"));
     private static final Map<String, String> SETTINGS = Map.of(
             "priorityweightfairshare", "PriorityWeightFairShare", "priorityweightage", "PriorityWeightAge",
             "priorityweightjobsize", "PriorityWeightJobSize", "priorityweightqos", "PriorityWeightQOS",
@@ -83,6 +84,9 @@ public final class PolicyFile {
         final Map<UsageKey, Integer> associationLines = new HashMap<>();
         final SortedMap<String, String> defaults = new TreeMap<>();
         final SortedMap<String, Qos> qos = new TreeMap<>();
+        final java.util.LinkedHashMap<String, Partition> partitions = new java.util.LinkedHashMap<>();
+        String defaultPartition;
+        int defaultPartitionLine;
         final Map<String, Integer> settingLines = new HashMap<>();
         final Map<String, Integer> preemptLines = new HashMap<>();
         long wFair = PriorityWeights.DEFAULTS.fairShare();
@@ -111,13 +115,20 @@ public final class PolicyFile {
             if (!qos.containsKey(Policy.DEFAULT_QOS)) {
                 qos.put(Policy.DEFAULT_QOS, new Qos(Policy.DEFAULT_QOS, 0, Limits.NONE));
             }
+            if (partitions.isEmpty()) {
+                partitions.put(Partition.DEFAULT_NAME, Partition.everything(Partition.DEFAULT_NAME));
+            }
+            if (defaultPartition == null) {
+                defaultPartition = partitions.keySet().iterator().next(); // the first one listed
+            }
             crossCheck();
             if (!problems.isEmpty()) {
                 throw new InvalidPolicyException(problems);
             }
             try {
                 return new Policy(new TreeMap<>(accounts), associations, defaults, qos, defaultQos, unlisted,
-                        new PriorityWeights(wFair, wAge, wSize, wQos, maxAge), halfLife, false);
+                        new PriorityWeights(wFair, wAge, wSize, wQos, maxAge), halfLife, new TreeMap<>(partitions),
+                        defaultPartition, false);
             } catch (IllegalArgumentException e) {
                 // crossCheck finds these with line numbers first; this is the backstop.
                 throw new InvalidPolicyException(List.of(source + ": " + e.getMessage()));
@@ -157,7 +168,7 @@ public final class PolicyFile {
                 } else if (SETTINGS.containsKey(kind)) {
                     problem(n, "a setting stands alone on its line: " + SETTINGS.get(kind) + "=VALUE");
                 } else {
-                    problem(n, "unknown key '" + spelled.get(kind) + "' (a line starts with Account=, User=, QOS= or a "
+                    problem(n, "unknown key '" + spelled.get(kind) + "' (a line starts with Account=, User=, QOS=, Partition= or a "
                             + "setting: " + String.join(", ", new TreeMap<>(invert()).keySet()) + ")");
                 }
                 return;
@@ -174,6 +185,7 @@ public final class PolicyFile {
                     case "account" -> account(n, pairs);
                     case "user" -> user(n, pairs);
                     case "qos" -> qos(n, pairs);
+                    case "partition" -> partition(n, pairs);
                     default -> throw new IllegalStateException(kind);
                 }
             } catch (IllegalArgumentException e) {
@@ -263,6 +275,36 @@ public final class PolicyFile {
             Duration minRun = !p.containsKey("minruntime") ? Qos.DEFAULT_MIN_RUN_TIME
                     : p.get("minruntime").equals("0") ? Duration.ZERO : SlurmTime.parse(p.get("minruntime"));
             qos.put(name, new Qos(name, priority, limits(p), preempts, mode, grace, minRun));
+        }
+
+        void partition(int n, Map<String, String> p) {
+            String name = name(p.get("partition"), "partition");
+            if (partitions.containsKey(name)) {
+                problem(n, "partition '" + name + "' is already defined");
+                return;
+            }
+            String nodes = p.get("nodes");
+            if (nodes == null) {
+                throw new IllegalArgumentException("Partition=" + name + " needs Nodes=HOSTLIST (or Nodes=ALL)");
+            }
+            boolean all = nodes.equalsIgnoreCase("ALL");
+            Set<String> names = all ? Set.of() : new java.util.TreeSet<>(dev.rota.core.node.Hostlist.expand(nodes));
+            Optional<Duration> maxTime = p.containsKey("maxtime")
+                    ? dev.rota.core.time.SlurmTime.parseLimit(p.get("maxtime"), "MaxTime") : Optional.empty();
+            long tier = p.containsKey("prioritytier") ? count(p.get("prioritytier"), "PriorityTier") : 0;
+            if (tier > 65_535) {
+                throw new IllegalArgumentException("PriorityTier must be at most 65535, not " + tier);
+            }
+            partitions.put(name, new Partition(name, names, all, maxTime, (int) tier));
+            if (p.containsKey("default") && yes(p.get("default"), "Default")) {
+                if (defaultPartition != null) {
+                    problem(n, "partition '" + defaultPartition + "' is already the default (line "
+                            + defaultPartitionLine + ")");
+                    return;
+                }
+                defaultPartition = name;
+                defaultPartitionLine = n;
+            }
         }
 
         void setting(int n, String key, String value) {

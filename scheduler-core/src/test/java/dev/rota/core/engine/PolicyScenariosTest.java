@@ -203,6 +203,64 @@ class PolicyScenariosTest {
         assertThat(h.job(audio).spec().account()).isEqualTo("audio");
     }
 
+    // ---- partitions ----
+
+    private static EngineHarness partitioned() throws Exception {
+        Policy policy = PolicyFile.parse("""
+                Account=lab
+                UnlistedUsers=lab
+                Partition=batch Nodes=node-[1-2] Default=yes MaxTime=1-0
+                Partition=debug Nodes=node-3 MaxTime=30 PriorityTier=1
+                """, "partitions");
+        return EngineHarness.withNodes(EngineConfig.defaults().withPolicy(policy), 3, 8);
+    }
+
+    @Test
+    void jobs_land_only_on_their_partitions_nodes() throws Exception {
+        EngineHarness h = partitioned();
+        JobId batch = h.submit(spec().nodes(2).gpusPerNode(8).build());
+        JobId debug = h.submit(spec().gpusPerNode(8).partition("debug").build());
+        JobId waits = h.submit(spec().gpusPerNode(1).partition("debug").build());
+
+        assertThat(h.job(batch).allocation()).extracting(a -> a.node()).containsExactly("node-1", "node-2");
+        assertThat(h.job(debug).allocation()).extracting(a -> a.node()).containsExactly("node-3");
+        assertThat(h.job(waits).state()).as("batch's nodes are not debug's").isEqualTo(JobState.PENDING);
+        assertThat(h.job(batch).spec().partition()).isEqualTo("batch");
+    }
+
+    @Test
+    void a_partitions_limits_are_checked_at_submission() throws Exception {
+        EngineHarness h = partitioned();
+        Outcome tooLong = h.one(new Event.JobSubmitted(h.now, spec().partition("debug").limit(Duration.ofHours(1)).build()));
+        assertThat(tooLong).isInstanceOfSatisfying(Outcome.Rejected.class, r -> assertThat(r.message())
+                .isEqualTo("time limit 1:00:00 exceeds partition 'debug' MaxTime=30:00"));
+        Outcome unknown = h.one(new Event.JobSubmitted(h.now, spec().partition("gpu").build()));
+        assertThat(unknown).isInstanceOfSatisfying(Outcome.Rejected.class, r -> assertThat(r.message())
+                .isEqualTo("partition 'gpu' does not exist (partitions: batch, debug)"));
+        Outcome tooWide = h.one(new Event.JobSubmitted(h.now, spec().nodes(2).partition("debug").build()));
+        assertThat(tooWide).isInstanceOfSatisfying(Outcome.Rejected.class, r -> assertThat(r.message())
+                .contains("partition 'debug' has only 1 such node"));
+    }
+
+    @Test
+    void a_higher_tier_partitions_jobs_go_first() throws Exception {
+        Policy policy = PolicyFile.parse("""
+                Account=lab
+                UnlistedUsers=lab
+                Partition=batch Nodes=ALL Default=yes
+                Partition=urgent Nodes=ALL PriorityTier=5
+                """, "tiers");
+        EngineHarness h = EngineHarness.withNodes(EngineConfig.defaults().withPolicy(policy), 1, 8);
+        JobId blocker = h.submit(spec().gpusPerNode(8).build());
+        JobId older = h.submit(spec().gpusPerNode(8).build());
+        h.advance(Duration.ofHours(1));
+        JobId tiered = h.submit(spec().gpusPerNode(8).partition("urgent").build());
+        h.ended(blocker, 0);
+
+        assertThat(h.job(tiered).state()).isEqualTo(JobState.RUNNING);
+        assertThat(h.job(older).state()).isEqualTo(JobState.PENDING);
+    }
+
     // ---- preemption ----
 
     private static final String PREEMPTING = """

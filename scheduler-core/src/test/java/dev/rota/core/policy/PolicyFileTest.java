@@ -74,7 +74,11 @@ class PolicyFileTest {
                 Arguments.of("unknown key", "Account=a Sharez=3\n",
                         "p:1: unknown key 'Sharez' for Account (known: account, gpuhourbudget, maxgpus, maxgpusperuser, "
                                 + "maxjobs, maxjobsperuser, parent, shares)"),
-                Arguments.of("unknown line", "\n\nPartition=gpu\n", "p:3: unknown key 'Partition'"),
+                Arguments.of("unknown line", "\n\nReservation=gpu\n", "p:3: unknown key 'Reservation'"),
+                Arguments.of("partition without nodes", "Partition=gpu\n", "p:1: Partition=gpu needs Nodes=HOSTLIST"),
+                Arguments.of("bad hostlist", "Partition=gpu Nodes=gpu[1-\n", "p:1: "),
+                Arguments.of("two default partitions", "Partition=a Nodes=ALL Default=yes\nPartition=b Nodes=ALL Default=yes\n",
+                        "p:2: partition 'a' is already the default (line 1)"),
                 Arguments.of("not key=value", "Account=a Shares\n", "p:1: expected Key=Value, found 'Shares'"),
                 Arguments.of("negative shares", "Account=a Shares=-1\n", "p:1: Shares must be a whole number >= 0"),
                 Arguments.of("missing parent", "Account=a Parent=b\n",
@@ -113,5 +117,22 @@ class PolicyFileTest {
                 .isInstanceOfSatisfying(PolicyFile.InvalidPolicyException.class, e -> assertThat(e.problems())
                         .hasSize(3).anyMatch(s -> s.startsWith("p:1:")).anyMatch(s -> s.startsWith("p:2:"))
                         .anyMatch(s -> s.startsWith("p:3:")));
+    }
+
+    @Test
+    void partitions_are_node_sets_with_a_cap_and_a_tier() throws Exception {
+        Policy p = PolicyFile.parse("""
+                Partition=batch Nodes=gpu[001-004],gpu010 MaxTime=2-0 Default=yes
+                Partition=interactive Nodes=gpu[009-010] MaxTime=4:00:00 PriorityTier=2
+                Partition=all Nodes=ALL
+                """, "p");
+        assertThat(p.defaultPartition()).isEqualTo("batch");
+        assertThat(p.partitions().get("batch").nodes()).containsExactlyInAnyOrder("gpu001", "gpu002", "gpu003",
+                "gpu004", "gpu010");
+        assertThat(p.partitions().get("batch").maxTime()).hasValue(Duration.ofDays(2));
+        assertThat(p.partitions().get("interactive").tier()).isEqualTo(2);
+        assertThat(p.partitionsOf("gpu010")).containsExactly("all", "batch", "interactive");
+        assertThat(p.partitionsOf("gpu099")).containsExactly("all");
+        assertThat(PolicyFile.parse("Account=a\n", "p").partitions().keySet()).containsExactly("main");
     }
 }
