@@ -121,7 +121,7 @@ public final class Daemon implements AutoCloseable {
         SchedulerEngine engine = SchedulerEngine.restore(config.engine(), stored.nextJobId(), stored.nodes(),
                 stored.jobs(), stored.usage());
         AgentSessions sessions = new AgentSessions(config.agentSilenceLimit());
-        DaemonMetrics metrics = new DaemonMetrics(config.engine().defaultPartition());
+        DaemonMetrics metrics = new DaemonMetrics(config.engine().policy().defaultPartition());
         metrics.watchAgents(sessions::connected, sessions::maxSilenceNanos);
         metrics.watchStore(config.dataDir().resolve("db"));
         Clock clock = Clock.systemUTC();
@@ -149,8 +149,7 @@ public final class Daemon implements AutoCloseable {
                     .callExecutor(new InlineCalls())
                     .intercept(metrics.grpc())
                     .addService(ServerInterceptors.intercept(new JobEndpoint(loop, store, audit), identity))
-                    .addService(ServerInterceptors.intercept(new NodeEndpoint(loop,
-                            config.engine().defaultPartition(), audit), identity))
+                    .addService(ServerInterceptors.intercept(new NodeEndpoint(loop, policy::get, audit), identity))
                     .addService(ServerInterceptors.intercept(new AdminEndpoint(store, audit, clock), identity))
                     .addService(ServerInterceptors.intercept(new PolicyEndpoint(loop::snapshot,
                             policy::get, clock), identity))

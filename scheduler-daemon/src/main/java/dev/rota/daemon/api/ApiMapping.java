@@ -69,10 +69,11 @@ public final class ApiMapping {
         };
     }
 
-    public static Node node(NodeView n, String defaultPartition) {
+    /** @param partitions the partitions the node belongs to, by name */
+    public static Node node(NodeView n, java.util.List<String> partitions) {
         Node.Builder b = Node.newBuilder().setName(n.name()).setState(state(n.state()))
                 .setAddress(n.record().address()).setGpuModel(n.record().gpuModel()).setGpusTotal(n.gpusTotal())
-                .setGpusAllocated(n.gpusAllocated()).addPartitions(defaultPartition);
+                .setGpusAllocated(n.gpusAllocated()).addAllPartitions(partitions);
         for (dev.rota.core.node.Gpu g : n.record().gpus()) {
             b.addGpus(Gpu.newBuilder().setIndex(g.index()).setUuid(g.uuid()).setModel(g.model())
                     .setMemoryBytes(g.memoryBytes()));

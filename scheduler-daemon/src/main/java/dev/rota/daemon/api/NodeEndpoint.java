@@ -19,13 +19,17 @@ import io.grpc.stub.StreamObserver;
 /** The node API: list from the snapshot; drain and resume through the engine loop, audited. */
 public final class NodeEndpoint extends NodeServiceGrpc.NodeServiceImplBase {
     private final EngineLoop loop;
-    private final String defaultPartition;
+    private final java.util.function.Supplier<dev.rota.core.policy.Policy> policies;
     private final AuditTrail audit;
 
-    /** @param audit where every drain and resume is recorded, before its caller is answered */
-    public NodeEndpoint(EngineLoop loop, String defaultPartition, AuditTrail audit) {
+    /**
+     * @param policies the policy the engine runs with now: which partitions each node is in
+     * @param audit    where every drain and resume is recorded, before its caller is answered
+     */
+    public NodeEndpoint(EngineLoop loop, java.util.function.Supplier<dev.rota.core.policy.Policy> policies,
+            AuditTrail audit) {
         this.loop = loop;
-        this.defaultPartition = defaultPartition;
+        this.policies = policies;
         this.audit = audit;
     }
 
@@ -33,7 +37,7 @@ public final class NodeEndpoint extends NodeServiceGrpc.NodeServiceImplBase {
     public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> observer) {
         ListNodesResponse.Builder b = ListNodesResponse.newBuilder();
         for (NodeView n : loop.snapshot().nodes()) {
-            b.addNodes(ApiMapping.node(n, defaultPartition));
+            b.addNodes(ApiMapping.node(n, policies.get().partitionsOf(n.name())));
         }
         observer.onNext(b.build());
         observer.onCompleted();
@@ -76,6 +80,6 @@ public final class NodeEndpoint extends NodeServiceGrpc.NodeServiceImplBase {
     private dev.rota.api.v1.Node current(String name) {
         NodeView view = loop.snapshot().node(name).orElseThrow(() -> new StatusRuntimeException(
                 Status.NOT_FOUND.withDescription("node '" + name + "' does not exist")));
-        return ApiMapping.node(view, defaultPartition);
+        return ApiMapping.node(view, policies.get().partitionsOf(view.name()));
     }
 }
