@@ -43,6 +43,8 @@ class PolicyIT {
         Path policy = dir.resolve("rota.policy");
         Files.writeString(policy, """
                 PriorityWeightQOS=20000     # QoS outweighs fair share here
+                Partition=gpu Nodes=node-1 Default=yes MaxTime=1-0
+                Partition=spare Nodes=node-9 MaxTime=10
                 Account=team-a
                 Account=team-b
                 User=%s Account=team-a Default=yes
@@ -58,6 +60,11 @@ class PolicyIT {
             long blocker = submitted(cluster.rota(work, "submit", "hold.sh"));
             long plain = submitted(cluster.rota(work, "submit", "-A", "team-b", "wait.sh"));
             long urgent = submitted(cluster.rota(work, "submit", "--qos", "high", "wait.sh"));
+            var noPartition = cluster.rota(work, "submit", "-p", "cpu", "wait.sh");
+            assertThat(noPartition.exit()).as(noPartition.toString()).isEqualTo(1);
+            assertThat(noPartition.err()).contains("partition 'cpu' does not exist (partitions: gpu, spare)");
+            var nodesJson = cluster.rota(work, "nodes", "--json");
+            assertThat(nodesJson.out()).as(nodesJson.toString()).containsPattern("\"partitions\": \\[\\s*\"gpu\"\\s*\\]");
             var refused = cluster.rota(work, "submit", "-A", "nope", "wait.sh");
             assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
             assertThat(refused.err()).contains("account 'nope' does not exist");
