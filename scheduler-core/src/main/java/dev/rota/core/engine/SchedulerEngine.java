@@ -60,6 +60,22 @@ public final class SchedulerEngine {
 
     /** Replaced whole, with a new policy, by {@link Event.PolicyReloaded}; otherwise fixed. */
     private EngineConfig config;
+    /** Hashed lookups into {@code config.policy()}, rebuilt with it: asked once per pending job per cycle. */
+    private PolicyIndex index;
+
+    /**
+     * The policy's accounts, QoS levels and partitions in hash maps. The policy keeps them sorted
+     * (for display and deterministic iteration); a cycle looks one of each up per pending job, and a
+     * string hash beats a dozen string comparisons.
+     */
+    private record PolicyIndex(java.util.Map<String, dev.rota.core.policy.Account> accounts,
+            java.util.Map<String, Qos> qos, java.util.Map<String, dev.rota.core.policy.Partition> partitions,
+            Qos defaultQos) {
+        static PolicyIndex of(Policy p) {
+            return new PolicyIndex(new java.util.HashMap<>(p.accounts()), new java.util.HashMap<>(p.qos()),
+                    new java.util.HashMap<>(p.partitions()), p.qos().get(p.defaultQos()));
+        }
+    }
     private final ClusterState state = new ClusterState();
     private long steps;
     /** Whether the last cycle's decisions and reservations still hold (only submissions since). */
@@ -67,6 +83,7 @@ public final class SchedulerEngine {
 
     private SchedulerEngine(EngineConfig config) {
         this.config = config;
+        this.index = PolicyIndex.of(config.policy());
     }
 
     /** An engine with no jobs and no nodes. */
@@ -212,6 +229,7 @@ public final class SchedulerEngine {
             case Event.TimerFired e -> timer(e, step);
             case Event.PolicyReloaded e -> {
                 config = config.withPolicy(e.policy());
+                index = PolicyIndex.of(e.policy());
                 step.cycleNeeded = true;
                 yield Outcome.applied();
             }
@@ -817,7 +835,7 @@ public final class SchedulerEngine {
 
         Priority priority(Job job) {
             Policy policy = config.policy();
-            Qos qos = policy.qos().get(job.spec().qos().isEmpty() ? policy.defaultQos() : job.spec().qos());
+            Qos qos = qosOf(job);
             // Users the tree did not rank (submitted since it was built) have used nothing it knows of.
             double fairShare = tree.factor(job.spec().account(), job.spec().user(), 1.0);
             return Priority.of(policy.weights(), job.submitTime(), now, fairShare, job.spec().totalGpus(), clusterGpus,
@@ -967,10 +985,10 @@ public final class SchedulerEngine {
         /** The pending reason that keeps {@code job} from starting now, if a limit or budget does. */
         Optional<String> blocked(Job job) {
             Policy policy = config.policy();
-            if (!policy.anyAccount() && !policy.accounts().containsKey(job.spec().account())) {
+            if (!policy.anyAccount() && !index.accounts().containsKey(job.spec().account())) {
                 return Optional.of("InvalidAccount"); // removed from the policy after it was queued
             }
-            if (!policy.partitions().containsKey(job.spec().partition())) {
+            if (!index.partitions().containsKey(job.spec().partition())) {
                 return Optional.of("InvalidPartition"); // likewise
             }
             if (!anyLimits) {
@@ -991,7 +1009,7 @@ public final class SchedulerEngine {
                 }
             }
             String q = qosOf(job);
-            Qos level = policy.qos().get(q);
+            Qos level = index.qos().get(q);
             return level == null ? Optional.empty()
                     : over(level.limits(), qos.get(q), qosUser.get(new UsageKey(q, user)), gpus, "Qos");
         }
@@ -1052,13 +1070,13 @@ public final class SchedulerEngine {
 
     /** The nodes of the job's partition in the profile; null when that is every node. */
     private java.util.BitSet allowed(Job job, AvailabilityProfile profile) {
-        dev.rota.core.policy.Partition p = config.policy().partitions().get(job.spec().partition());
+        dev.rota.core.policy.Partition p = index.partitions().get(job.spec().partition());
         return p == null || p.allNodes() ? null : profile.allowed(p.name(), p::contains);
     }
 
     /** The job's partition tier above its priority: higher tiers are scheduled first (Slurm's PriorityTier). */
     private long rank(Job job, Priority p) {
-        dev.rota.core.policy.Partition partition = config.policy().partitions().get(job.spec().partition());
+        dev.rota.core.policy.Partition partition = index.partitions().get(job.spec().partition());
         return ((long) (partition == null ? 0 : partition.tier()) << 40) + p.priority();
     }
 
@@ -1073,9 +1091,8 @@ public final class SchedulerEngine {
     }
 
     private Qos qosOf(Job job) {
-        Policy policy = config.policy();
-        Qos q = policy.qos().get(job.spec().qos().isEmpty() ? policy.defaultQos() : job.spec().qos());
-        return q != null ? q : policy.qos().get(policy.defaultQos());
+        Qos q = job.spec().qos().isEmpty() ? null : index.qos().get(job.spec().qos());
+        return q != null ? q : index.defaultQos();
     }
 
     /**
