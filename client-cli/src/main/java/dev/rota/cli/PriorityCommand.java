@@ -15,7 +15,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "priority", mixinStandardHelpOptions = true,
         description = {"Show pending jobs' priorities and what makes them: each factor times its weight, as the "
                 + "last full scheduling cycle judged them (like sprio).",
-                "Jobs submitted since that cycle appear after the next one."})
+                "Jobs submitted since that cycle are judged now, with that cycle's fair-share factors."})
 final class PriorityCommand implements Callable<Integer> {
     @ParentCommand
     private RotaCli rota;

@@ -376,6 +376,11 @@ class DaemonApiTest {
             assertThat(priorities.getWeights().getFairShare()).isEqualTo(10_000);
             assertThat(priorities.hasJudgedAt()).isTrue();
 
+            // Submitted after the last full cycle: judged on request, not left out.
+            long late = jobs("bob").submitJob(SubmitJobRequest.newBuilder().setSpec(spec(1, 8)).build()).getJobId();
+            assertThat(policy.listPriorities(dev.rota.api.v1.ListPrioritiesRequest.newBuilder().addJobIds(late).build())
+                    .getJobsList()).extracting(p -> p.getJobId()).containsExactly(late);
+
             var share = policy.getFairShare(dev.rota.api.v1.GetFairShareRequest.getDefaultInstance());
             assertThat(share.getRowsList()).extracting(r -> r.getAccount() + "/" + r.getUser())
                     .contains("vision/", "vision/alice", "speech/", "speech/bob");

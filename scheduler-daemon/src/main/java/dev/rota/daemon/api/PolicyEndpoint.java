@@ -69,21 +69,33 @@ public final class PolicyEndpoint extends PolicyServiceGrpc.PolicyServiceImplBas
         ClusterSnapshot.Judgement judgement = snapshot.judgement();
         Set<Long> wanted = new HashSet<>(request.getJobIdsList());
         List<JobPriority> out = new ArrayList<>();
-        for (Map.Entry<JobId, Priority> e : judgement.priorities().entrySet()) {
-            if (!wanted.isEmpty() && !wanted.contains(e.getKey().value())) {
+        // Jobs submitted since the last full cycle have no judged priority yet: judge them here with
+        // that cycle's fair-share factors and the same formula, as of now.
+        Map<String, Double> factors = new java.util.HashMap<>();
+        for (FairTree.Row r : judgement.shares()) {
+            if (!r.user().isEmpty()) {
+                factors.put(r.account() + "\0" + r.user(), r.factor());
+            }
+        }
+        int clusterGpus = snapshot.nodes().stream().mapToInt(dev.rota.core.engine.NodeView::gpusTotal).sum();
+        java.time.Instant now = clock.instant();
+        for (Job job : snapshot.jobs().values()) {
+            if (job.state() != dev.rota.core.job.JobState.PENDING
+                    || (!wanted.isEmpty() && !wanted.contains(job.id().value()))
+                    || (!request.getUser().isEmpty() && !request.getUser().equals(job.spec().user()))) {
                 continue;
             }
-            Job job = snapshot.jobs().get(e.getKey());
-            if (job == null || job.state() != dev.rota.core.job.JobState.PENDING) {
-                continue; // started or gone since it was judged
+            String qos = job.spec().qos().isEmpty() ? policy.defaultQos() : job.spec().qos();
+            Priority p = judgement.priorities().get(job.id());
+            if (p == null) {
+                var level = policy.qos().get(qos);
+                p = Priority.of(policy.weights(), job.submitTime(), now,
+                        factors.getOrDefault(job.spec().account() + "\0" + job.spec().user(), 1.0),
+                        job.spec().totalGpus(), clusterGpus, level == null ? 0 : level.priority(),
+                        policy.maxQosPriority());
             }
-            if (!request.getUser().isEmpty() && !request.getUser().equals(job.spec().user())) {
-                continue;
-            }
-            Priority p = e.getValue();
-            out.add(JobPriority.newBuilder().setJobId(e.getKey().value()).setUser(job.spec().user())
-                    .setAccount(job.spec().account())
-                    .setQos(job.spec().qos().isEmpty() ? policy.defaultQos() : job.spec().qos())
+            out.add(JobPriority.newBuilder().setJobId(job.id().value()).setUser(job.spec().user())
+                    .setAccount(job.spec().account()).setQos(qos)
                     .setPriority(p.priority()).setAge(p.age()).setFairShare(p.fairShare()).setJobSize(p.jobSize())
                     .setQosFactor(p.qos()).build());
         }
