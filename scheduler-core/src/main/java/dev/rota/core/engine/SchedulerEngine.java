@@ -885,7 +885,7 @@ public final class SchedulerEngine {
     /** Judges the queue at {@code now}: usage decayed to now, running jobs' GPU-time included. */
     private Judge judge(Instant now, Job[] pending) {
         Policy policy = config.policy();
-        java.util.Map<UsageKey, Double> usage = new java.util.HashMap<>();
+        java.util.Map<UsageKey, Double> usage = new java.util.TreeMap<>(); // sorted: FairTree walks its keys
         state.usage.forEach((k, u) -> usage.put(k, u.decayedAt(now, policy.usageHalfLife())));
         for (NodeEntry n : state.nodes.values()) {
             for (JobId id : n.running) {
@@ -908,6 +908,8 @@ public final class SchedulerEngine {
         }
         List<UsageKey> members = new ArrayList<>();
         usersByAccount.forEach((account, users) -> users.forEach(u -> members.add(new UsageKey(account, u))));
+        // Sorted, so that nothing downstream can depend on hash order (a few hundred keys, not one per job).
+        members.sort(null);
         FairTree tree = FairTree.compute(policy, usage, members);
         state.fairTree = tree;
         return new Judge(tree, now);

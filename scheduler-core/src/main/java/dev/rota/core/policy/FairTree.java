@@ -89,11 +89,6 @@ public final class FairTree {
         return new FairTree(factors, withFactors);
     }
 
-    /** Whether the tree ranked this user in this account. */
-    public boolean knows(UsageKey key) {
-        return factors.containsKey(key);
-    }
-
     /**
      * The factor of {@code user} in {@code account}, or {@code otherwise} when the tree did not rank
      * them. Allocates nothing: the scheduling cycle asks once per pending job.

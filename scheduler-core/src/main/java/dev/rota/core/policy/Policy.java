@@ -153,11 +153,6 @@ public record Policy(SortedMap<String, Account> accounts, SortedMap<UsageKey, As
         return out;
     }
 
-    /** The accounts whose parent is {@code account}, sorted by name. */
-    public List<String> childAccounts(String account) {
-        return accounts.values().stream().filter(a -> a.parent().equals(account)).map(Account::name).toList();
-    }
-
     /** The shares of a user in an account: their association's, or 1 for an implicit member. */
     public long sharesOf(UsageKey key) {
         Association a = associations.get(key);
