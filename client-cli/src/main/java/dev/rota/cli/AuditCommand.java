@@ -1,10 +1,8 @@
 package dev.rota.cli;
 
-import com.google.protobuf.Timestamp;
 import dev.rota.api.v1.AuditEntry;
 import dev.rota.api.v1.ListAuditRequest;
 import dev.rota.cli.render.AuditViews;
-import dev.rota.cli.slurm.SacctTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -45,34 +43,20 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (limit < 1 || limit > 10_000) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be between 1 and 10000");
-        }
+        TimeWindow.checkLimit(spec, limit);
         Instant now = rota.clock().instant();
         ListAuditRequest.Builder request = ListAuditRequest.newBuilder().setLimit(limit);
         if (user != null) {
             request.setUser(user);
         }
         if (since != null) {
-            request.setSince(timestamp(bound(since, now)));
+            request.setSince(TimeWindow.bound(spec, since, now, rota.clock().getZone()));
         }
         if (until != null) {
-            request.setUntil(timestamp(bound(until, now)));
+            request.setUntil(TimeWindow.bound(spec, until, now, rota.clock().getZone()));
         }
         List<AuditEntry> entries = rota.daemon().audit(request.build());
         rota.out().print(json ? AuditViews.json(entries) : AuditViews.table(entries, rota.clock().getZone()));
         return 0;
-    }
-
-    private Instant bound(String text, Instant now) {
-        try {
-            return SacctTime.parse(text, now, rota.clock().getZone());
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    private static Timestamp timestamp(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
     }
 }

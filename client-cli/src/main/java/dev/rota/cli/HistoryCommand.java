@@ -1,12 +1,10 @@
 package dev.rota.cli;
 
-import com.google.protobuf.Timestamp;
 import dev.rota.api.v1.Job;
 import dev.rota.api.v1.JobState;
 import dev.rota.api.v1.ListHistoryRequest;
 import dev.rota.cli.render.HistoryTable;
 import dev.rota.cli.render.JobJson;
-import dev.rota.cli.slurm.SacctTime;
 import dev.rota.cli.slurm.SlurmStates;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,9 +57,7 @@ final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (limit < 1 || limit > 10_000) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be between 1 and 10000");
-        }
+        TimeWindow.checkLimit(spec, limit);
         if (me && user != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--me and --user cannot be used together");
         }
@@ -82,25 +78,13 @@ final class HistoryCommand implements Callable<Integer> {
             request.setAccount(account);
         }
         if (start != null) {
-            request.setEndedAfter(timestamp(bound(start, now)));
+            request.setEndedAfter(TimeWindow.bound(spec, start, now, rota.clock().getZone()));
         }
         if (end != null) {
-            request.setEndedBefore(timestamp(bound(end, now)));
+            request.setEndedBefore(TimeWindow.bound(spec, end, now, rota.clock().getZone()));
         }
         List<Job> jobs = rota.daemon().history(request.build());
         rota.out().print(json ? JobJson.list(jobs) : HistoryTable.render(jobs, now, rota.clock().getZone()));
         return 0;
-    }
-
-    private Instant bound(String text, Instant now) {
-        try {
-            return SacctTime.parse(text, now, rota.clock().getZone());
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    private static Timestamp timestamp(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
     }
 }
