@@ -1,6 +1,7 @@
 package dev.rota.core.engine;
 
 import dev.rota.core.policy.Policy;
+import dev.rota.core.topology.Topology;
 import java.time.Duration;
 
 /**
@@ -22,43 +23,55 @@ import java.time.Duration;
  *                         by count rather than time so that it stays deterministic)
  * @param policy           accounts, users, QoS and priority weights; {@link Policy#open} of
  *                         {@code defaultAccount} when the daemon has no policy file
+ * @param topology         the network nodes sit in, for placement; {@link Topology#flat} when the
+ *                         daemon has no topology file
  */
 public record EngineConfig(String defaultPartition, String defaultAccount, Duration killGrace, int masterPortBase,
         int masterPortSpan, Duration nodeDownTimeout, int requeueLimit, int reservations, int finishedInMemory,
-        Policy policy) {
+        Policy policy, Topology topology) {
+
+    public EngineConfig {
+        java.util.Objects.requireNonNull(policy, "policy");
+        java.util.Objects.requireNonNull(topology, "topology");
+    }
 
     public static EngineConfig defaults() {
         return new EngineConfig("main", "default", Duration.ofSeconds(10), 12000, 20000, Duration.ofSeconds(10), 3,
-                8, 10_000, Policy.open("default"));
+                8, 10_000, Policy.open("default"), Topology.flat());
+    }
+
+    public EngineConfig withTopology(Topology newTopology) {
+        return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, newTopology);
     }
 
     public EngineConfig withReservations(int count) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, count, finishedInMemory, policy);
+                nodeDownTimeout, requeueLimit, count, finishedInMemory, policy, topology);
     }
 
     public EngineConfig withFinishedInMemory(int count) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, reservations, count, policy);
+                nodeDownTimeout, requeueLimit, reservations, count, policy, topology);
     }
 
     public EngineConfig withKillGrace(Duration grace) {
         return new EngineConfig(defaultPartition, defaultAccount, grace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy);
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, topology);
     }
 
     public EngineConfig withNodeDownTimeout(Duration timeout) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan, timeout,
-                requeueLimit, reservations, finishedInMemory, policy);
+                requeueLimit, reservations, finishedInMemory, policy, topology);
     }
 
     public EngineConfig withRequeueLimit(int limit) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, limit, reservations, finishedInMemory, policy);
+                nodeDownTimeout, limit, reservations, finishedInMemory, policy, topology);
     }
 
     public EngineConfig withPolicy(Policy newPolicy) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, newPolicy);
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, newPolicy, topology);
     }
 }

@@ -1037,7 +1037,7 @@ public final class SchedulerEngine {
 
     /** Free GPUs per schedulable node now and as running jobs' time limits end. */
     private AvailabilityProfile availability(Instant now) {
-        AvailabilityProfile profile = new AvailabilityProfile(now, NodeNames.NATURAL);
+        AvailabilityProfile profile = new AvailabilityProfile(now, config.topology());
         for (NodeEntry n : state.nodes.values()) {
             if (!n.schedulable()) {
                 continue;

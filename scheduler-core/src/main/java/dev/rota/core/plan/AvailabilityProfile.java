@@ -1,5 +1,7 @@
 package dev.rota.core.plan;
 
+import dev.rota.core.node.NodeNames;
+import dev.rota.core.topology.Topology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,10 +27,10 @@ import java.util.TreeMap;
  */
 public final class AvailabilityProfile {
     private final Instant now;
-    private final Comparator<String> nodeOrder;
+    private final Topology topology;
     private final List<String> added = new ArrayList<>(1024);
     private final List<Integer> addedFree = new ArrayList<>(1024);
-    /** Set when sealed: node names by position (in {@code nodeOrder}) and their positions by name. */
+    /** Set when sealed: node names by position (topology order) and their positions by name. */
     private String[] names;
     private Map<String, Integer> position;
     private int[] free;
@@ -38,11 +40,20 @@ public final class AvailabilityProfile {
     private int[] atLeast;
     /** Positions of nodes with a GPU free now. */
     private BitSet anyFree;
+    /** Positions of nodes with a take in the future (a reservation): their free-now count alone says too little. */
+    private BitSet futureTakes;
+    /** The placement index over the topology, built when sealed. */
+    private TopologyIndex index;
 
-    /** @param nodeOrder how nodes are ordered (natural name order): the order {@link #fit} prefers them in */
-    public AvailabilityProfile(Instant now, Comparator<String> nodeOrder) {
+    /** A profile without topology: every node is its own leaf, and placement prefers nodes in name order. */
+    public AvailabilityProfile(Instant now) {
+        this(now, Topology.flat());
+    }
+
+    /** @param topology the network the nodes sit in; placement follows {@code docs/placement.md} over it */
+    public AvailabilityProfile(Instant now, Topology topology) {
         this.now = now;
-        this.nodeOrder = nodeOrder;
+        this.topology = topology;
     }
 
     public Instant now() {
@@ -68,12 +79,23 @@ public final class AvailabilityProfile {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> nodeOrder.compare(added.get(a), added.get(b)));
+        // Topology order: by leaf (as the topology numbers them; unmentioned nodes after, each its own
+        // leaf), then by name. The nodes of every leaf and every switch are then contiguous.
+        int[] leafKey = new int[n];
+        for (int i = 0; i < n; i++) {
+            int l = topology.leafOf(added.get(i));
+            leafKey[i] = l < 0 ? Integer.MAX_VALUE : l;
+        }
+        Arrays.sort(order, (a, b) -> {
+            int c = Integer.compare(leafKey[a], leafKey[b]);
+            return c != 0 ? c : NodeNames.NATURAL.compare(added.get(a), added.get(b));
+        });
         names = new String[n];
         position = new HashMap<>(n * 2);
         free = new int[n];
         changes = new NavigableMap[n];
         anyFree = new BitSet(n);
+        futureTakes = new BitSet(n);
         int max = 0;
         for (int p = 0; p < n; p++) {
             names[p] = added.get(order[p]);
@@ -90,6 +112,7 @@ public final class AvailabilityProfile {
                 atLeast[g]++;
             }
         }
+        index = new TopologyIndex(topology, names, free, max);
     }
 
     /** The nodes that may take work, in order. */
@@ -152,6 +175,7 @@ public final class AvailabilityProfile {
             int before = free[p];
             int after = before - gpus;
             free[p] = after;
+            index.freeChanged(p, before, after);
             for (int g = Math.max(0, after + 1); g <= before && g < atLeast.length; g++) {
                 atLeast[g]--;
             }
@@ -160,6 +184,7 @@ public final class AvailabilityProfile {
             }
         } else {
             changesOf(p).merge(from, -gpus, Integer::sum);
+            futureTakes.set(p);
         }
         changesOf(p).merge(to, gpus, Integer::sum);
     }
@@ -195,8 +220,10 @@ public final class AvailabilityProfile {
     }
 
     /**
-     * The nodes (first in order) where {@code gpus} GPUs stay free over {@code [from, from + length)},
-     * if at least {@code count} such nodes exist.
+     * Where {@code count} nodes keep {@code gpus} GPUs free over {@code [from, from + length)}, placed
+     * by the objective of {@code docs/placement.md}: the lowest topology level the gang can span, then
+     * the fewest leaves, then best fit; empty when fewer than {@code count} such nodes exist. The
+     * nodes come in topology order (the first is the gang's head).
      */
     public Optional<List<String>> fit(int count, int gpus, Instant from, Duration length) {
         return fit(count, gpus, from, length, null);
@@ -206,37 +233,53 @@ public final class AvailabilityProfile {
     public Optional<List<String>> fit(int count, int gpus, Instant from, Duration length, BitSet allowed) {
         seal();
         Instant to = from.plus(length);
-        List<String> chosen = new ArrayList<>(count);
-        if (!from.isAfter(now) && gpus > 0) {
-            // Only nodes with GPUs free now can take the job now.
-            if (nodesWithFreeNow(gpus) < count) {
-                return Optional.empty();
-            }
-            for (int p = anyFree.nextSetBit(0); p >= 0; p = anyFree.nextSetBit(p + 1)) {
-                if (allowed != null && !allowed.get(p)) {
-                    continue;
-                }
-                if (free[p] >= gpus && minFree(p, from, to) >= gpus) {
-                    chosen.add(names[p]);
-                    if (chosen.size() == count) {
-                        return Optional.of(chosen);
-                    }
-                }
-            }
+        boolean startNow = !from.isAfter(now);
+        if (startNow && gpus > 0 && nodesWithFreeNow(gpus) < count) {
             return Optional.empty();
         }
-        for (int p = 0; p < names.length; p++) {
-            if (allowed != null && !allowed.get(p)) {
-                continue;
+        TopologyIndex.Fits fits = p -> (allowed == null || allowed.get(p)) && (!startNow || free[p] >= gpus)
+                && minFree(p, from, to) >= gpus;
+        int[] eligible;
+        if (startNow && allowed == null && gpus > 0) {
+            // The index counts nodes by GPUs free now; only nodes with a reservation ahead can differ.
+            eligible = index.eligibleNow(gpus);
+            for (int p = futureTakes.nextSetBit(0); p >= 0; p = futureTakes.nextSetBit(p + 1)) {
+                if (free[p] >= gpus && minFree(p, from, to) < gpus) {
+                    eligible[index.leafOf(p)]--;
+                }
             }
-            if (minFree(p, from, to) >= gpus) {
-                chosen.add(names[p]);
-                if (chosen.size() == count) {
-                    return Optional.of(chosen);
+        } else {
+            eligible = new int[index.leaves()];
+            BitSet scan = startNow && gpus > 0 ? anyFree : null;
+            for (int p = scan == null ? 0 : scan.nextSetBit(0); p >= 0 && p < names.length;
+                    p = scan == null ? p + 1 : scan.nextSetBit(p + 1)) {
+                if (fits.test(p)) {
+                    eligible[index.leafOf(p)]++;
                 }
             }
         }
-        return Optional.empty();
+        int[] chosen = index.place(count, eligible, fits, startNow && gpus > 0);
+        if (chosen == null) {
+            return Optional.empty();
+        }
+        List<String> out = new ArrayList<>(chosen.length);
+        for (int p : chosen) {
+            out.add(names[p]);
+        }
+        return Optional.of(out);
+    }
+
+    /** The position of {@code node} in topology order, or -1 when it was not declared. */
+    int positionOf(String node) {
+        seal();
+        Integer p = position.get(node);
+        return p == null ? -1 : p;
+    }
+
+    /** The placement index (tests and benchmarks look at leaves and spans through it). */
+    TopologyIndex index() {
+        seal();
+        return index;
     }
 
     /** Where and when a gang can start. */
