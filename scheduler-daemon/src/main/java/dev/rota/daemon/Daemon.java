@@ -149,7 +149,8 @@ public final class Daemon implements AutoCloseable {
                     .callExecutor(new InlineCalls())
                     .intercept(metrics.grpc())
                     .addService(ServerInterceptors.intercept(new JobEndpoint(loop, store, audit), identity))
-                    .addService(ServerInterceptors.intercept(new NodeEndpoint(loop, policy::get, audit), identity))
+                    .addService(ServerInterceptors.intercept(
+                            new NodeEndpoint(loop, policy::get, audit, config.engine().topology()), identity))
                     .addService(ServerInterceptors.intercept(new AdminEndpoint(store, audit, clock), identity))
                     .addService(ServerInterceptors.intercept(new PolicyEndpoint(loop::snapshot,
                             policy::get, clock), identity))

@@ -2,6 +2,7 @@ package dev.rota.daemon;
 
 import dev.rota.core.engine.EngineConfig;
 import dev.rota.core.policy.PolicyFile;
+import dev.rota.core.topology.TopologyFile;
 import dev.rota.daemon.standalone.Standalone;
 import dev.rota.daemon.store.StoreFailure;
 import dev.rota.logging.LogFormat;
@@ -61,6 +62,11 @@ public final class DaemonMain implements Callable<Integer> {
             description = "Accounts, users, QoS and priority weights (docs/policy.md). Without it every user "
                     + "charges the account 'default' and may name any account.")
     Path policyFile;
+
+    @Option(names = "--topology", paramLabel = "FILE",
+            description = "The network: leaf switches, NVLink blocks and spines in Slurm topology.conf syntax "
+                    + "(docs/placement.md). Without it placement knows no switches and packs by node name.")
+    Path topologyFile;
 
     @Option(names = "--history-retention-days", paramLabel = "DAYS", defaultValue = "30",
             description = "How long finished jobs stay queryable with `rota history` (default: ${DEFAULT-VALUE}).")
@@ -159,6 +165,19 @@ public final class DaemonMain implements Callable<Integer> {
                 return 2;
             } catch (PolicyFile.InvalidPolicyException e) {
                 System.err.println("rotad: the policy file is invalid; nothing was started:");
+                e.problems().forEach(p -> System.err.println("  " + p));
+                return 2;
+            }
+        }
+        if (topologyFile != null) {
+            try {
+                engine = engine.withTopology(TopologyFile.parse(java.nio.file.Files.readString(topologyFile),
+                        topologyFile.toString()));
+            } catch (java.io.IOException e) {
+                System.err.println("rotad: cannot read the topology file " + topologyFile + ": " + e.getMessage());
+                return 2;
+            } catch (TopologyFile.InvalidTopologyException e) {
+                System.err.println("rotad: the topology file is invalid; nothing was started:");
                 e.problems().forEach(p -> System.err.println("  " + p));
                 return 2;
             }

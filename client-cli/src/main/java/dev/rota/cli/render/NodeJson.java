@@ -34,6 +34,8 @@ public final class NodeJson {
         node.getRunningJobIdsList().forEach(json::value);
         json.endArray().name("partitions").beginArray();
         node.getPartitionsList().forEach(json::value);
+        json.endArray().name("switches").beginArray();
+        node.getSwitchesList().forEach(json::value);
         json.endArray().name("gpus").beginArray();
         for (Gpu gpu : node.getGpusList()) {
             json.beginObject()

@@ -142,7 +142,7 @@ class JsonSchemaTest {
         Node node = Node.newBuilder().setName("node-1").setState(NodeState.NODE_STATE_DRAINING)
                 .setAddress("10.0.0.1:7071").setGpuModel("NVIDIA H100 80GB HBM3").setGpusTotal(8).setGpusAllocated(2)
                 .setReason("ECC errors").setDrainedBy("root").setDrainedAt(at("2026-11-23T04:05:06Z"))
-                .addRunningJobIds(42).addPartitions("gpu")
+                .addRunningJobIds(42).addPartitions("gpu").addSwitches("spine1").addSwitches("leaf01")
                 .addGpus(Gpu.newBuilder().setIndex(0).setUuid("GPU-5f1c").setModel("NVIDIA H100 80GB HBM3")
                         .setMemoryBytes(85_520_809_984L))
                 .build();
@@ -167,6 +167,10 @@ class JsonSchemaTest {
                       "partitions": [
                         "gpu"
                       ],
+                      "switches": [
+                        "spine1",
+                        "leaf01"
+                      ],
                       "gpus": [
                         {
                           "index": 0,
@@ -188,6 +192,7 @@ class JsonSchemaTest {
                       "drained_at": null,
                       "running_job_ids": [],
                       "partitions": [],
+                      "switches": [],
                       "gpus": []
                     }
                   ]

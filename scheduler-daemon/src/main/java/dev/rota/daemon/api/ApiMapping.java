@@ -69,11 +69,14 @@ public final class ApiMapping {
         };
     }
 
-    /** @param partitions the partitions the node belongs to, by name */
-    public static Node node(NodeView n, java.util.List<String> partitions) {
+    /**
+     * @param partitions the partitions the node belongs to, by name
+     * @param switches   where it sits, top switch first (empty when the topology does not mention it)
+     */
+    public static Node node(NodeView n, java.util.List<String> partitions, java.util.List<String> switches) {
         Node.Builder b = Node.newBuilder().setName(n.name()).setState(state(n.state()))
                 .setAddress(n.record().address()).setGpuModel(n.record().gpuModel()).setGpusTotal(n.gpusTotal())
-                .setGpusAllocated(n.gpusAllocated()).addAllPartitions(partitions);
+                .setGpusAllocated(n.gpusAllocated()).addAllPartitions(partitions).addAllSwitches(switches);
         for (dev.rota.core.node.Gpu g : n.record().gpus()) {
             b.addGpus(Gpu.newBuilder().setIndex(g.index()).setUuid(g.uuid()).setModel(g.model())
                     .setMemoryBytes(g.memoryBytes()));

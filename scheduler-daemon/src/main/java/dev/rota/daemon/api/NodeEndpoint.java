@@ -21,23 +21,27 @@ public final class NodeEndpoint extends NodeServiceGrpc.NodeServiceImplBase {
     private final EngineLoop loop;
     private final java.util.function.Supplier<dev.rota.core.policy.Policy> policies;
     private final AuditTrail audit;
+    private final dev.rota.core.topology.Topology topology;
 
     /**
      * @param policies the policy the engine runs with now: which partitions each node is in
      * @param audit    where every drain and resume is recorded, before its caller is answered
+     * @param topology the network the engine places over: where each node sits
      */
     public NodeEndpoint(EngineLoop loop, java.util.function.Supplier<dev.rota.core.policy.Policy> policies,
-            AuditTrail audit) {
+            AuditTrail audit, dev.rota.core.topology.Topology topology) {
         this.loop = loop;
         this.policies = policies;
         this.audit = audit;
+        this.topology = topology;
     }
 
     @Override
     public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> observer) {
         ListNodesResponse.Builder b = ListNodesResponse.newBuilder();
         for (NodeView n : loop.snapshot().nodes()) {
-            b.addNodes(ApiMapping.node(n, policies.get().partitionsOf(n.name())));
+            b.addNodes(ApiMapping.node(n, policies.get().partitionsOf(n.name()),
+                    topology.path(n.name()).orElse(java.util.List.of())));
         }
         observer.onNext(b.build());
         observer.onCompleted();
@@ -80,6 +84,7 @@ public final class NodeEndpoint extends NodeServiceGrpc.NodeServiceImplBase {
     private dev.rota.api.v1.Node current(String name) {
         NodeView view = loop.snapshot().node(name).orElseThrow(() -> new StatusRuntimeException(
                 Status.NOT_FOUND.withDescription("node '" + name + "' does not exist")));
-        return ApiMapping.node(view, policies.get().partitionsOf(view.name()));
+        return ApiMapping.node(view, policies.get().partitionsOf(view.name()),
+                topology.path(view.name()).orElse(java.util.List.of()));
     }
 }
