@@ -121,7 +121,8 @@ public final class Daemon implements AutoCloseable {
         SchedulerEngine engine = SchedulerEngine.restore(config.engine(), stored.nextJobId(), stored.nodes(),
                 stored.jobs(), stored.usage());
         AgentSessions sessions = new AgentSessions(config.agentSilenceLimit());
-        DaemonMetrics metrics = new DaemonMetrics(config.engine().policy().defaultPartition());
+        DaemonMetrics metrics = new DaemonMetrics(config.engine().policy().defaultPartition(),
+                config.engine().topology());
         metrics.watchAgents(sessions::connected, sessions::maxSilenceNanos);
         metrics.watchStore(config.dataDir().resolve("db"));
         Clock clock = Clock.systemUTC();

@@ -79,6 +79,9 @@ public final class DaemonMetrics implements EngineLoop.StepListener {
     private final MultiGauge gpus;
     private final MultiGauge nodes;
     private final MultiGauge fragmentation;
+    private final dev.rota.core.topology.Topology topology;
+    private final MultiGauge leafFreeNodes;
+    private volatile int largestLeafGang;
     private final MultiGauge oldestPending;
     private final MultiGauge shareUsage;
     private final MultiGauge normShares;
@@ -96,7 +99,16 @@ public final class DaemonMetrics implements EngineLoop.StepListener {
 
     /** @param partition the partition every node belongs to (the engine's default partition) */
     public DaemonMetrics(String partition) {
+        this(partition, dev.rota.core.topology.Topology.flat());
+    }
+
+    /**
+     * @param partition the partition every node belongs to (the engine's default partition)
+     * @param topology  the network placement uses: free capacity is also exported per leaf switch
+     */
+    public DaemonMetrics(String partition, dev.rota.core.topology.Topology topology) {
         this.partition = partition;
+        this.topology = topology;
         // Filters first: Micrometer applies them only to meters registered after them.
         registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
                 || id.getName().equals("system.cpu.count")));
@@ -146,6 +158,12 @@ public final class DaemonMetrics implements EngineLoop.StepListener {
         fragmentation = MultiGauge.builder("rota_gpu_fragmentation_ratio")
                 .description("Share of the idle GPUs that sit on partly allocated nodes (0 when none is idle): "
                         + "near 1, no whole node is free for jobs that want full nodes").register(registry);
+        leafFreeNodes = MultiGauge.builder("rota_leaf_free_nodes")
+                .description("Nodes of each leaf switch (or NVLink block) with every GPU free and open to work: the "
+                        + "largest whole-node gang the leaf could still take (rotad --topology)").register(registry);
+        Gauge.builder("rota_largest_leaf_gang_nodes", () -> largestLeafGang)
+                .description("The most whole free nodes under one leaf switch: the biggest whole-node gang that can "
+                        + "start inside one leaf now").register(registry);
         oldestPending = MultiGauge.builder("rota_queue_oldest_pending_submit_timestamp_seconds")
                 .description("Submit time (Unix seconds) of the longest-waiting pending job; absent when none "
                         + "is pending").register(registry);
@@ -305,6 +323,9 @@ public final class DaemonMetrics implements EngineLoop.StepListener {
                 "state", k.state().name().toLowerCase(Locale.ROOT))), true);
         nodes.register(rows(c.nodes(), k -> Tags.of("partition", k.partition(), "state", label(k.state()))), true);
         fragmentation.register(rows(c.fragmentation(), p -> Tags.of("partition", p)), true);
+        LeafCapacity leaves = LeafCapacity.of(s, topology);
+        leafFreeNodes.register(rows(leaves.byLeaf(), l -> Tags.of("leaf", l)), true);
+        largestLeafGang = leaves.largest();
         oldestPending.register(c.oldestPendingSubmit()
                 .map(t -> List.of(MultiGauge.Row.of(Tags.empty(), (Number) (t.toEpochMilli() / 1000.0))))
                 .orElse(List.of()), true);
