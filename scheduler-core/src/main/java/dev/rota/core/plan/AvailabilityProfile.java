@@ -245,20 +245,20 @@ public final class AvailabilityProfile {
             eligible = index.eligibleNow(gpus);
             for (int p = futureTakes.nextSetBit(0); p >= 0; p = futureTakes.nextSetBit(p + 1)) {
                 if (free[p] >= gpus && minFree(p, from, to) < gpus) {
-                    eligible[index.leafOf(p)]--;
+                    eligible[index.slot(p)]--;
                 }
             }
         } else {
-            eligible = new int[index.leaves()];
+            eligible = new int[index.slots()];
             BitSet scan = startNow && gpus > 0 ? anyFree : null;
             for (int p = scan == null ? 0 : scan.nextSetBit(0); p >= 0 && p < names.length;
                     p = scan == null ? p + 1 : scan.nextSetBit(p + 1)) {
                 if (fits.test(p)) {
-                    eligible[index.leafOf(p)]++;
+                    eligible[index.slot(p)]++;
                 }
             }
         }
-        int[] chosen = index.place(count, eligible, fits, startNow && gpus > 0);
+        int[] chosen = index.place(count, gpus, eligible, fits, startNow && gpus > 0);
         if (chosen == null) {
             return Optional.empty();
         }

@@ -3,22 +3,28 @@ package dev.rota.core.plan;
 import dev.rota.core.topology.Topology;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 
 /**
  * Free capacity per leaf switch, kept up to date as an {@link AvailabilityProfile} takes GPUs, and
  * the placement objective of {@code docs/placement.md} over it. Single-threaded, deterministic.
  *
- * <p><b>Groups.</b> Leaves are numbered first: the topology's leaves, then one implicit leaf per
- * node the topology does not mention; then the topology's higher switches; the root (joining
- * everything) last. Because the topology numbers leaves in tree-walk order and the profile orders
- * nodes by leaf, the leaves under any switch form a contiguous range of leaf numbers and the nodes
- * of any leaf a contiguous range of positions, so no placement walks the whole cluster.
+ * <p><b>Leaves and loose nodes.</b> The topology's leaves are counted per leaf. Nodes the topology
+ * does not mention ("loose" nodes) are, by the objective, each a leaf of its own under the root; a
+ * cluster without a topology file has nothing else, so they are not indexed one leaf each (that
+ * would make every placement O(nodes)) but as one pool: a count of loose nodes per free level and a
+ * bit set of loose positions per exact free level.
  *
- * <p><b>Costs</b> (L leaves, G GPUs per node at most): counting eligible nodes is O(L) from the
- * per-leaf "nodes with at least g free" counts, which a start updates in O(G); choosing the group is
- * O(L) (counting sorts, no comparisons sorts over the cluster); choosing nodes scans only the chosen
- * leaves.
+ * <p><b>Numbering.</b> The profile orders nodes by leaf (tree-walk order), loose nodes last, so the
+ * nodes of a leaf and the leaves of a switch are contiguous ranges. Inside, groups are the leaves
+ * ({@code 0 .. known-1}), the higher switches, then the root. For tests (spans, the oracle) each
+ * loose node also has a virtual leaf number {@code known + k}; see {@link #leafOf}, {@link #parent},
+ * {@link #level}.
+ *
+ * <p><b>Costs</b> (L leaves, G GPUs per node): counting eligible nodes O(L + G); a start updates the
+ * counts in O(G); choosing the group O(L) with counting sorts; choosing nodes scans only the chosen
+ * leaves, or the loose pool by free level.
  */
 final class TopologyIndex {
 
@@ -27,7 +33,14 @@ final class TopologyIndex {
         boolean test(int position);
     }
 
-    private final int leaves;
+    /** The span of a placement: the level of the lowest group holding all of it, and how many leaves it touches. */
+    record Span(int level, int leaves) {
+    }
+
+    private final int known;
+    private final int looseStart;
+    private final int looseCount;
+    private final int root;
     private final int[] parent;
     private final int[] level;
     private final int[] leafLo;
@@ -41,46 +54,45 @@ final class TopologyIndex {
     /** atLeast[leaf * width + g]: nodes of the leaf with at least g GPUs free now (g >= 1). */
     private final int[] atLeast;
     private final int[] leafFree;
+    /** looseAtLeast[g]: loose nodes with at least g GPUs free now. */
+    private final int[] looseAtLeast;
+    /** looseExactly[f]: positions of loose nodes with exactly f GPUs free now. */
+    private final BitSet[] looseExactly;
     /** The profile's free-now array, shared: read only here. */
     private final int[] free;
 
     TopologyIndex(Topology topology, String[] names, int[] free, int maxFree) {
         this.free = free;
         int n = names.length;
-        int known = topology.leafCount();
-        int unknown = 0;
+        known = topology.leafCount();
         leafOfPosition = new int[n];
+        int firstLoose = n;
         for (int p = 0; p < n; p++) {
             int l = topology.leafOf(names[p]);
-            leafOfPosition[p] = l >= 0 ? l : known + unknown++;
+            if (l < 0 && firstLoose == n) {
+                firstLoose = p;
+            }
+            leafOfPosition[p] = l >= 0 ? l : known + (p - firstLoose);
         }
-        leaves = known + unknown;
+        looseStart = firstLoose;
+        looseCount = n - firstLoose;
         int higher = topology.switches().size() - known;
-        int groups = leaves + higher + 1;
-        int root = groups - 1;
+        int groups = known + higher + 1;
+        root = groups - 1;
         parent = new int[groups];
         level = new int[groups];
         rootLevel = Math.max(2, topology.height() + 1);
-        for (int g = 0; g < groups; g++) {
-            if (g == root) {
-                parent[g] = -1;
-                level[g] = rootLevel;
-            } else if (g < known) {
-                parent[g] = mapped(topology.parent(g), known, unknown, root);
-                level[g] = 1;
-            } else if (g < leaves) {
-                parent[g] = root;
-                level[g] = 1;
-            } else {
-                int t = g - unknown;
-                parent[g] = mapped(topology.parent(t), known, unknown, root);
-                level[g] = topology.level(t);
-            }
+        for (int g = 0; g < root; g++) {
+            int up = topology.parent(g);
+            parent[g] = up < 0 ? root : up;
+            level[g] = g < known ? 1 : topology.level(g);
         }
+        parent[root] = -1;
+        level[root] = rootLevel;
         leafLo = new int[groups];
         leafHi = new int[groups];
         Arrays.fill(leafLo, Integer.MAX_VALUE);
-        for (int l = 0; l < leaves; l++) {
+        for (int l = 0; l < known; l++) {
             for (int a = l; a >= 0; a = parent[a]) {
                 leafLo[a] = Math.min(leafLo[a], l);
                 leafHi[a] = Math.max(leafHi[a], l + 1);
@@ -91,7 +103,7 @@ final class TopologyIndex {
             byLevel.add(new ArrayList<>());
         }
         for (int g = 0; g < groups; g++) {
-            if (leafLo[g] < leafHi[g]) {
+            if (leafLo[g] < leafHi[g] || g == root) {
                 byLevel.get(level[g]).add(g);
             }
         }
@@ -99,85 +111,136 @@ final class TopologyIndex {
         for (int i = 0; i <= rootLevel; i++) {
             atLevel[i] = byLevel.get(i).stream().mapToInt(Integer::intValue).toArray();
         }
-        start = new int[leaves];
-        end = new int[leaves];
-        Arrays.fill(start, n);
-        for (int p = n - 1; p >= 0; p--) {
+        start = new int[known];
+        end = new int[known];
+        Arrays.fill(start, looseStart);
+        for (int p = looseStart - 1; p >= 0; p--) {
             start[leafOfPosition[p]] = p;
         }
-        for (int p = 0; p < n; p++) {
+        for (int p = 0; p < looseStart; p++) {
             end[leafOfPosition[p]] = p + 1;
         }
         width = Math.max(1, maxFree) + 1;
-        atLeast = new int[leaves * width];
-        leafFree = new int[leaves];
+        atLeast = new int[known * width];
+        leafFree = new int[known];
+        looseAtLeast = new int[width];
+        looseExactly = new BitSet[width];
+        for (int f = 0; f < width; f++) {
+            looseExactly[f] = new BitSet();
+        }
         for (int p = 0; p < n; p++) {
+            int f = Math.max(0, Math.min(free[p], width - 1));
+            if (p >= looseStart) {
+                looseExactly[f].set(p);
+                for (int g = 1; g <= f; g++) {
+                    looseAtLeast[g]++;
+                }
+                continue;
+            }
             int l = leafOfPosition[p];
             leafFree[l] += Math.max(0, free[p]);
-            for (int g = 1; g <= Math.min(free[p], width - 1); g++) {
+            for (int g = 1; g <= f; g++) {
                 atLeast[l * width + g]++;
             }
         }
     }
 
-    private static int mapped(int topologyParent, int known, int unknown, int root) {
-        return topologyParent < 0 ? root : topologyParent >= known ? topologyParent + unknown : topologyParent;
+    /** How many counting slots {@link #slot} uses: one per leaf, plus one for all loose nodes. */
+    int slots() {
+        return known + 1;
     }
 
+    /** The counting slot of a position: its leaf, or {@code known} for every loose node. */
+    int slot(int position) {
+        return position >= looseStart ? known : leafOfPosition[position];
+    }
+
+    /** Leaves for spans and tests: the topology's, then one virtual leaf per loose node. */
     int leaves() {
-        return leaves;
+        return known + looseCount;
     }
 
+    /** The leaf of a position; a loose node's virtual leaf is {@code known + k}. */
     int leafOf(int position) {
         return leafOfPosition[position];
     }
 
-    /** The parent group of group {@code g}; -1 for the root. */
+    /**
+     * The parent of group {@code g} in the numbering of {@link #leaves()}: leaves first (virtual
+     * ones included), then the higher switches, the root last; -1 for the root.
+     */
     int parent(int g) {
-        return parent[g];
+        if (g < known) {
+            return external(parent[g]);
+        }
+        if (g < known + looseCount) {
+            return external(root);
+        }
+        return parent[g - looseCount] < 0 ? -1 : external(parent[g - looseCount]);
     }
 
-    /** The level of group {@code g}: 1 for a leaf, {@link #rootLevel()} for the root. */
+    /** The level of group {@code g} (numbered as in {@link #parent}): 1 for a leaf. */
     int level(int g) {
-        return level[g];
+        if (g < known + looseCount) {
+            return 1;
+        }
+        return level[g - looseCount];
     }
 
     int rootLevel() {
         return rootLevel;
     }
 
+    private int external(int group) {
+        return group < known ? group : group + looseCount;
+    }
+
     /** The profile took or gave GPUs at {@code position} now: its free count went from {@code before} to {@code after}. */
     void freeChanged(int position, int before, int after) {
+        int b = Math.max(0, Math.min(before, width - 1));
+        int a = Math.max(0, Math.min(after, width - 1));
+        if (position >= looseStart) {
+            looseExactly[b].clear(position);
+            looseExactly[a].set(position);
+            for (int g = a + 1; g <= b; g++) {
+                looseAtLeast[g]--;
+            }
+            for (int g = b + 1; g <= a; g++) {
+                looseAtLeast[g]++;
+            }
+            return;
+        }
         int l = leafOfPosition[position];
         leafFree[l] += Math.max(0, after) - Math.max(0, before);
         int base = l * width;
-        for (int g = Math.max(1, after + 1); g <= Math.min(before, width - 1); g++) {
+        for (int g = Math.max(1, a + 1); g <= b; g++) {
             atLeast[base + g]--;
         }
-        for (int g = Math.max(1, before + 1); g <= Math.min(after, width - 1); g++) {
+        for (int g = Math.max(1, b + 1); g <= a; g++) {
             atLeast[base + g]++;
         }
     }
 
-    /** Per leaf: how many nodes have at least {@code gpus} GPUs free now (reservations aside). */
+    /** Per slot: how many nodes have at least {@code gpus} GPUs free now (reservations aside). */
     int[] eligibleNow(int gpus) {
-        int[] out = new int[leaves];
+        int[] out = new int[known + 1];
         if (gpus >= width) {
             return out;
         }
-        for (int l = 0, at = gpus; l < leaves; l++, at += width) {
+        for (int l = 0, at = gpus; l < known; l++, at += width) {
             out[l] = atLeast[at];
         }
+        out[known] = looseAtLeast[Math.max(0, gpus)];
         return out;
     }
 
     /**
-     * Chooses {@code count} positions that {@code fits} accepts, {@code eligible[l]} of them in leaf
-     * {@code l}, by the placement objective; null when fewer exist. Positions come in ascending order.
+     * Chooses {@code count} positions that {@code fits} accepts, {@code eligible[s]} of them in slot
+     * {@code s}, by the placement objective; null when fewer exist. Positions come in ascending order.
      *
      * @param byFreeNow whether the job starts now (best fit then compares GPUs free now)
      */
-    int[] place(int count, int[] eligible, Fits fits, boolean byFreeNow) {
+    int[] place(int count, int gpus, int[] eligible, Fits fits, boolean byFreeNow) {
         long total = 0;
         for (int e : eligible) {
             total += e;
@@ -186,30 +249,39 @@ final class TopologyIndex {
             return null;
         }
         if (count == 1) {
-            int p = single(eligible, fits, byFreeNow);
+            int p = byFreeNow ? tightestNow(Math.max(1, gpus), eligible, fits) : inMostUsedLeaf(eligible, fits);
             return p < 0 ? null : new int[] {p};
         }
-        return gang(count, eligible, fits);
+        return gang(count, gpus, eligible, fits, byFreeNow);
     }
 
     /**
-     * One node: the tightest fit (fewest GPUs free that still fit), in the most used leaf (fewest GPUs
-     * free), first in position order; whole free nodes and whole free leaves stay whole for gangs.
+     * One node starting now: the fewest GPUs free that still fit; a loose node first (a leaf of its
+     * own, the busiest there is), else the busiest leaf (fewest GPUs free) with such a node, first by
+     * position. Whole free nodes and whole free leaves stay whole for gangs.
      */
-    private int single(int[] eligible, Fits fits, boolean byFreeNow) {
-        if (!byFreeNow) {
-            return inMostUsedLeaf(eligible, fits);
-        }
-        boolean[] tried = new boolean[leaves];
-        for (int f = 1; f < width; f++) {
-            Arrays.fill(tried, false);
+    private int tightestNow(int gpus, int[] eligible, Fits fits) {
+        boolean[] tried = null;
+        for (int f = gpus; f < width; f++) {
+            if (eligible[known] > 0) {
+                BitSet at = looseExactly[f];
+                for (int p = at.nextSetBit(looseStart); p >= 0; p = at.nextSetBit(p + 1)) {
+                    if (fits.test(p)) {
+                        return p;
+                    }
+                }
+            }
+            if (tried != null) {
+                Arrays.fill(tried, false);
+            }
             while (true) {
-                // The most used leaf with a node at exactly f GPUs free; O(leaves), no scan of nodes.
+                // The busiest leaf with a node at exactly f GPUs free: O(leaves), no scan of nodes.
                 int best = -1;
-                for (int l = 0; l < leaves; l++) {
+                for (int l = 0; l < known; l++) {
                     int base = l * width;
                     int exactly = atLeast[base + f] - (f + 1 < width ? atLeast[base + f + 1] : 0);
-                    if (exactly > 0 && eligible[l] > 0 && !tried[l] && (best < 0 || leafFree[l] < leafFree[best])) {
+                    if (exactly > 0 && eligible[l] > 0 && (tried == null || !tried[l])
+                            && (best < 0 || leafFree[l] < leafFree[best])) {
                         best = l;
                     }
                 }
@@ -221,18 +293,32 @@ final class TopologyIndex {
                         return p;
                     }
                 }
-                tried[best] = true; // every node at f there is ruled out (a reservation or a filter)
+                if (tried == null) {
+                    tried = new boolean[known];
+                }
+                tried[best] = true; // its nodes at f are ruled out (a reservation ahead, or a filter)
             }
         }
-        return inMostUsedLeaf(eligible, fits);
+        return -1;
     }
 
-    /** The first fitting node, tightest first, of the most used leaf that has one. */
+    /** One node at a later time: the tightest fitting loose node, else the tightest node of the busiest leaf that has one. */
     private int inMostUsedLeaf(int[] eligible, Fits fits) {
-        boolean[] tried = new boolean[leaves];
+        if (eligible[known] > 0) {
+            int chosen = -1;
+            for (int p = looseStart; p < free.length; p++) {
+                if ((chosen < 0 || free[p] < free[chosen]) && fits.test(p)) {
+                    chosen = p;
+                }
+            }
+            if (chosen >= 0) {
+                return chosen;
+            }
+        }
+        boolean[] tried = new boolean[known];
         while (true) {
             int best = -1;
-            for (int l = 0; l < leaves; l++) {
+            for (int l = 0; l < known; l++) {
                 if (eligible[l] > 0 && !tried[l] && (best < 0 || leafFree[l] < leafFree[best])) {
                     best = l;
                 }
@@ -253,16 +339,16 @@ final class TopologyIndex {
         }
     }
 
-    private int[] gang(int count, int[] eligible, Fits fits) {
-        int groups = parent.length;
-        int[] sum = new int[groups];
-        for (int l = 0; l < leaves; l++) {
+    private int[] gang(int count, int gpus, int[] eligible, Fits fits, boolean byFreeNow) {
+        int[] sum = new int[parent.length];
+        for (int l = 0; l < known; l++) {
             if (eligible[l] > 0) {
                 for (int a = l; a >= 0; a = parent[a]) {
                     sum[a] += eligible[l];
                 }
             }
         }
+        sum[root] += eligible[known];
         for (int lvl = 1; lvl <= rootLevel; lvl++) {
             int best = -1;
             int bestLeaves = Integer.MAX_VALUE;
@@ -271,7 +357,7 @@ final class TopologyIndex {
                 if (sum[g] < count) {
                     continue;
                 }
-                int m = lvl == 1 ? 1 : leavesNeeded(g, count, eligible);
+                int m = g < known ? 1 : leavesNeeded(g, count, eligible);
                 if (m < bestLeaves || m == bestLeaves && sum[g] < bestSum) {
                     best = g;
                     bestLeaves = m;
@@ -279,15 +365,18 @@ final class TopologyIndex {
                 }
             }
             if (best >= 0) {
-                return takeFrom(best, bestLeaves, count, eligible, fits);
+                return takeFrom(best, bestLeaves, count, gpus, eligible, fits, byFreeNow);
             }
         }
         return null;
     }
 
-    /** The fewest leaves under group {@code g} whose eligible nodes add up to {@code count}: largest first. */
+    /**
+     * The fewest leaves under group {@code g} whose eligible nodes add up to {@code count}, largest
+     * first (loose nodes under the root count as leaves of one).
+     */
     private int leavesNeeded(int g, int count, int[] eligible) {
-        int max = 0;
+        int max = 1;
         for (int l = leafLo[g]; l < leafHi[g]; l++) {
             max = Math.max(max, eligible[l]);
         }
@@ -295,15 +384,17 @@ final class TopologyIndex {
         for (int l = leafLo[g]; l < leafHi[g]; l++) {
             howMany[eligible[l]]++;
         }
-        int taken = 0;
+        if (g == root) {
+            howMany[1] += eligible[known];
+        }
+        long taken = 0;
         int m = 0;
         for (int v = max; v > 0; v--) {
-            for (int k = 0; k < howMany[v]; k++) {
-                taken += v;
-                m++;
-                if (taken >= count) {
-                    return m;
-                }
+            int needed = (int) Math.min(howMany[v], (count - taken + v - 1) / v);
+            taken += (long) needed * v;
+            m += needed;
+            if (taken >= count) {
+                return m;
             }
         }
         return Integer.MAX_VALUE;
@@ -311,12 +402,13 @@ final class TopologyIndex {
 
     /**
      * Takes {@code count} nodes from {@code m} leaves of group {@code g}: all eligible nodes of the
-     * {@code m - 1} fullest leaves, then the rest from the tightest leaf that holds it.
+     * {@code m - 1} fullest leaves (loose nodes last, as leaves of one), then the rest from the
+     * tightest leaf that holds it.
      */
-    private int[] takeFrom(int g, int m, int count, int[] eligible, Fits fits) {
-        int lo = leafLo[g];
+    private int[] takeFrom(int g, int m, int count, int gpus, int[] eligible, Fits fits, boolean byFreeNow) {
+        int lo = leafLo[g] == Integer.MAX_VALUE ? 0 : leafLo[g];
         int hi = leafHi[g];
-        long[] order = new long[hi - lo];
+        long[] order = new long[Math.max(0, hi - lo)];
         int k = 0;
         for (int l = lo; l < hi; l++) {
             if (eligible[l] > 0) {
@@ -325,29 +417,40 @@ final class TopologyIndex {
             }
         }
         Arrays.sort(order, 0, k);
+        int looseLeft = g == root ? eligible[known] : 0;
         int[] out = new int[count];
         int filled = 0;
         boolean[] used = new boolean[k];
-        for (int i = 0; i < m - 1; i++) {
-            int l = (int) order[i];
-            used[i] = true;
-            filled = nodesIn(l, eligible[l], fits, out, filled);
-        }
-        int rest = count - filled;
-        int last = -1;
-        int lastIndex = -1;
-        for (int i = 0; i < k; i++) {
-            int l = (int) order[i];
-            if (!used[i] && eligible[l] >= rest
-                    && (last < 0 || eligible[l] < eligible[last] || eligible[l] == eligible[last] && leafFree[l] < leafFree[last])) {
-                last = l;
-                lastIndex = i;
+        int looseTaken = 0;
+        for (int i = 0, t = 0; t < m - 1; t++) {
+            if (i < k) {
+                int l = (int) order[i];
+                used[i++] = true;
+                filled = nodesIn(l, eligible[l], fits, out, filled);
+            } else {
+                looseTaken++;
             }
         }
-        if (last < 0 || lastIndex < 0) {
-            return null;
+        int rest = count - filled - looseTaken;
+        int last = -1;
+        if (!(rest == 1 && looseLeft > looseTaken)) {
+            for (int i = 0; i < k; i++) {
+                int l = (int) order[i];
+                if (!used[i] && eligible[l] >= rest && (last < 0 || eligible[l] < eligible[last]
+                        || eligible[l] == eligible[last] && leafFree[l] < leafFree[last])) {
+                    last = l;
+                }
+            }
+            if (last < 0) {
+                return null;
+            }
+            filled = nodesIn(last, rest, fits, out, filled);
+        } else {
+            looseTaken++;
         }
-        filled = nodesIn(last, rest, fits, out, filled);
+        if (looseTaken > 0) {
+            filled = looseNodes(looseTaken, gpus, fits, byFreeNow, out, filled);
+        }
         if (filled != count) {
             return null;
         }
@@ -355,10 +458,37 @@ final class TopologyIndex {
         return out;
     }
 
+    /** Appends {@code need} loose positions that fit, tightest first, to {@code out}. */
+    private int looseNodes(int need, int gpus, Fits fits, boolean byFreeNow, int[] out, int filled) {
+        int target = filled + need;
+        if (byFreeNow) {
+            for (int f = Math.max(1, gpus); f < width && filled < target; f++) {
+                BitSet at = looseExactly[f];
+                for (int p = at.nextSetBit(looseStart); p >= 0 && filled < target; p = at.nextSetBit(p + 1)) {
+                    if (fits.test(p)) {
+                        out[filled++] = p;
+                    }
+                }
+            }
+            return filled;
+        }
+        long[] candidates = new long[looseCount];
+        int k = 0;
+        for (int p = looseStart; p < free.length; p++) {
+            if (fits.test(p)) {
+                candidates[k++] = ((long) Math.max(0, free[p]) << 32) | p;
+            }
+        }
+        Arrays.sort(candidates, 0, k);
+        for (int i = 0; i < k && filled < target; i++) {
+            out[filled++] = (int) candidates[i];
+        }
+        return filled;
+    }
+
     /** Appends {@code need} positions of leaf {@code l} that fit, tightest first (fewest GPUs free), to {@code out}. */
     private int nodesIn(int l, int need, Fits fits, int[] out, int filled) {
-        int size = end[l] - start[l];
-        long[] candidates = new long[size];
+        long[] candidates = new long[end[l] - start[l]];
         int k = 0;
         for (int p = start[l]; p < end[l]; p++) {
             if (fits.test(p)) {
@@ -375,39 +505,30 @@ final class TopologyIndex {
         return filled;
     }
 
-    /** The span of a placement: the level of the lowest group holding all of it, and how many leaves it touches. */
-    record Span(int level, int leaves) {
-    }
-
     Span span(int[] positions) {
-        boolean[] touched = new boolean[leaves];
-        int count = 0;
-        for (int p : positions) {
-            int l = leafOfPosition[p];
-            if (!touched[l]) {
-                touched[l] = true;
-                count++;
-            }
-        }
         if (positions.length == 0) {
             return new Span(0, 0);
         }
-        if (count == 1 && positions.length == 1) {
+        BitSet touched = new BitSet();
+        for (int p : positions) {
+            touched.set(leafOfPosition[p]);
+        }
+        if (positions.length == 1) {
             return new Span(0, 1);
         }
         int a = leafOfPosition[positions[0]];
         for (int p : positions) {
             a = commonAncestor(a, leafOfPosition[p]);
         }
-        return new Span(level[a], count);
+        return new Span(level(a), touched.cardinality());
     }
 
     private int commonAncestor(int x, int y) {
         while (x != y) {
-            if (level[x] <= level[y] && parent[x] >= 0) {
-                x = parent[x];
+            if (level(x) <= level(y) && parent(x) >= 0) {
+                x = parent(x);
             } else {
-                y = parent[y];
+                y = parent(y);
             }
         }
         return x;
