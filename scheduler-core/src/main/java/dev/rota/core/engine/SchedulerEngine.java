@@ -17,6 +17,7 @@ import dev.rota.core.node.Hostlist;
 import dev.rota.core.node.NodeRecord;
 import dev.rota.core.node.NodeNames;
 import dev.rota.core.plan.AvailabilityProfile;
+import dev.rota.core.plan.GpuChoice;
 import dev.rota.core.plan.Reservation;
 import dev.rota.core.policy.Account;
 import dev.rota.core.policy.FairTree;
@@ -1209,7 +1210,8 @@ public final class SchedulerEngine {
         int gpus = job.spec().gpusPerNode();
         List<NodeAllocation> allocation = new ArrayList<>(nodes.size());
         for (String node : nodes) {
-            allocation.add(new NodeAllocation(node, state.nodes.get(node).freeGpus.stream().limit(gpus).toList()));
+            var entry = state.nodes.get(node);
+            allocation.add(new NodeAllocation(node, GpuChoice.choose(entry.record.gpus(), entry.freeGpus, gpus)));
             profile.take(node, now, now.plus(job.spec().timeLimit()), gpus);
         }
         Job started = job.started(allocation, now);
