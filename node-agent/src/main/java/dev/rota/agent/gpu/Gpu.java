@@ -11,8 +11,14 @@ import java.util.Objects;
  * @param model       product name, e.g. {@code NVIDIA H100 80GB HBM3}
  * @param memoryBytes total memory in bytes; 0 when unknown
  * @param pciBusId    e.g. {@code 00000000:18:00.0}; empty when unknown
+ * @param numaNode    the NUMA node the GPU is closest to ({@code nvidia-smi topo -m}); -1 when unknown
  */
-public record Gpu(int index, String uuid, String model, long memoryBytes, String pciBusId) {
+public record Gpu(int index, String uuid, String model, long memoryBytes, String pciBusId, int numaNode) {
+
+    /** A GPU whose NUMA node is unknown. */
+    public Gpu(int index, String uuid, String model, long memoryBytes, String pciBusId) {
+        this(index, uuid, model, memoryBytes, pciBusId, -1);
+    }
 
     public Gpu {
         if (index < 0) {
@@ -26,14 +32,22 @@ public record Gpu(int index, String uuid, String model, long memoryBytes, String
         Objects.requireNonNull(pciBusId, "pciBusId");
     }
 
+    /** The same GPU on NUMA node {@code node}. */
+    public Gpu withNumaNode(int node) {
+        return new Gpu(index, uuid, model, memoryBytes, pciBusId, node);
+    }
+
     /** This GPU as the agent protocol carries it. */
     public GpuInfo toProto() {
-        return GpuInfo.newBuilder()
+        GpuInfo.Builder b = GpuInfo.newBuilder()
                 .setIndex(index)
                 .setUuid(uuid)
                 .setModel(model)
                 .setMemoryBytes(memoryBytes)
-                .setPciBusId(pciBusId)
-                .build();
+                .setPciBusId(pciBusId);
+        if (numaNode >= 0) {
+            b.setNumaNode(numaNode);
+        }
+        return b.build();
     }
 }

@@ -69,7 +69,7 @@ public final class NvidiaSmiInventory implements GpuInventory {
                 throw new GpuDiscoveryException(executable + " exited with " + p.exitValue() + ": "
                         + firstLine(text));
             }
-            return parse(text);
+            return withNumaNodes(parse(text));
         } catch (IOException e) {
             throw new GpuDiscoveryException("cannot run " + executable + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -84,6 +84,26 @@ public final class NvidiaSmiInventory implements GpuInventory {
                 }
             }
         }
+    }
+
+    /**
+     * The GPUs with their NUMA nodes from {@code nvidia-smi topo -m}; unchanged (NUMA unknown) when
+     * that fails, which costs placement quality only, never the inventory.
+     */
+    private List<Gpu> withNumaNodes(List<Gpu> gpus) {
+        var outcome = dev.rota.agent.health.ExternalProgram.run(List.of(executable.toString(), "topo", "-m"), timeout,
+                java.util.Map.of());
+        if (!(outcome instanceof dev.rota.agent.health.ExternalProgram.Outcome.Exited e) || e.code() != 0) {
+            java.util.logging.Logger.getLogger(NvidiaSmiInventory.class.getName()).info(executable
+                    + " topo -m gave no answer (" + outcome + "); GPUs are placed without their NUMA nodes");
+            return gpus;
+        }
+        java.util.Map<Integer, Integer> numa = TopologyMatrix.numaNodes(e.output());
+        List<Gpu> out = new ArrayList<>(gpus.size());
+        for (Gpu g : gpus) {
+            out.add(numa.containsKey(g.index()) ? g.withNumaNode(numa.get(g.index())) : g);
+        }
+        return out;
     }
 
     @Override

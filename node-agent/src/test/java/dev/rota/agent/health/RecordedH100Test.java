@@ -35,7 +35,8 @@ class RecordedH100Test {
     void discoversTheOneH100OfTheRecordedHost() throws IOException {
         List<Gpu> gpus = new NvidiaSmiInventory(replay("idle"), Duration.ofSeconds(10)).discover();
 
-        assertThat(gpus).containsExactly(new Gpu(0, UUID, "NVIDIA H100 80GB HBM3", 81559 * MIB, BUS));
+        // NUMA node 0, from the recorded `nvidia-smi topo -m`.
+        assertThat(gpus).containsExactly(new Gpu(0, UUID, "NVIDIA H100 80GB HBM3", 81559 * MIB, BUS, 0));
     }
 
     @Test
@@ -93,7 +94,7 @@ class RecordedH100Test {
         Path bin = Files.createDirectories(tmp.resolve(state + "-bin"));
         Path recordings = Files.createDirectories(tmp.resolve(state));
         for (String name : List.of("inventory.csv", "health.csv", "usage.csv", "remapped-rows.csv",
-                "dmesg-nvrm.txt")) {
+                "dmesg-nvrm.txt", "topo.txt")) {
             copy("/recorded/h100-sxm-80gb/" + state + "/" + name, recordings.resolve(name));
         }
         Path replay = bin.resolve("replay-nvidia-smi");

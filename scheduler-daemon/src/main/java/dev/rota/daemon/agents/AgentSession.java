@@ -100,7 +100,8 @@ final class AgentSession implements StreamObserver<AgentMessage> {
         node = r.getNodeName();
         List<Gpu> gpus = new ArrayList<>();
         for (GpuInfo g : r.getGpusList()) {
-            gpus.add(new Gpu(g.getIndex(), g.getUuid(), g.getModel(), g.getMemoryBytes()));
+            gpus.add(new Gpu(g.getIndex(), g.getUuid(), g.getModel(), g.getMemoryBytes(),
+                    g.hasNumaNode() ? g.getNumaNode() : -1));
         }
         List<Event.RunningAllocation> running = running(r.getRunningList());
         List<Event.EndedAllocation> ended = new ArrayList<>();

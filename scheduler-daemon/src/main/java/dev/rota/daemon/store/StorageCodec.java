@@ -77,8 +77,12 @@ public final class StorageCodec {
     public static StoredNode encode(NodeRecord n) {
         StoredNode.Builder b = StoredNode.newBuilder().setName(n.name()).setAddress(n.address());
         for (Gpu g : n.gpus()) {
-            b.addGpus(StoredGpu.newBuilder().setIndex(g.index()).setUuid(g.uuid()).setModel(g.model())
-                    .setMemoryBytes(g.memoryBytes()));
+            StoredGpu.Builder stored = StoredGpu.newBuilder().setIndex(g.index()).setUuid(g.uuid())
+                    .setModel(g.model()).setMemoryBytes(g.memoryBytes());
+            if (g.numaNode() >= 0) {
+                stored.setNumaNode(g.numaNode());
+            }
+            b.addGpus(stored);
         }
         n.drain().ifPresent(d -> b.setDrained(true).setDrainReason(d.reason()).setDrainedBy(d.by())
                 .setDrainedAtMs(millis(d.at())));
@@ -88,7 +92,8 @@ public final class StorageCodec {
     public static NodeRecord decode(StoredNode n) {
         List<Gpu> gpus = new ArrayList<>();
         for (StoredGpu g : n.getGpusList()) {
-            gpus.add(new Gpu(g.getIndex(), g.getUuid(), g.getModel(), g.getMemoryBytes()));
+            gpus.add(new Gpu(g.getIndex(), g.getUuid(), g.getModel(), g.getMemoryBytes(),
+                    g.hasNumaNode() ? g.getNumaNode() : -1));
         }
         Optional<Drain> drain = n.getDrained()
                 ? Optional.of(new Drain(n.getDrainReason(), n.getDrainedBy(), instant(n.getDrainedAtMs())))

@@ -47,7 +47,7 @@ abstract class StateStoreContract {
 
     static NodeRecord node(String name, boolean drained) {
         return new NodeRecord(name, "127.0.0.1:4000", List.of(new Gpu(0, "GPU-a", "H100", 80L << 30),
-                new Gpu(1, "GPU-b", "H100", 80L << 30)),
+                new Gpu(1, "GPU-b", "H100", 80L << 30, 1)), // one with its NUMA node, one without
                 drained ? Optional.of(new Drain("bad fan", "admin", T)) : Optional.empty());
     }
 
