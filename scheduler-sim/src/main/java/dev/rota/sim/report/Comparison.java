@@ -43,7 +43,7 @@ public record Comparison(String trace, int jobs, ClusterShape cluster, long seed
                 case '\\' -> b.append("\\\\");
                 case '\n' -> b.append("\\n");
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || c > 0x7e) {
                         b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     } else {
                         b.append(c);
@@ -58,10 +58,10 @@ public record Comparison(String trace, int jobs, ClusterShape cluster, long seed
     public String json() {
         StringBuilder b = new StringBuilder();
         b.append("{\n  \"trace\": ").append(str(trace)).append(",\n  \"jobs\": ").append(jobs)
-                .append(",\n  \"cluster\": {\"nodes\": ").append(cluster.nodes()).append(", \"gpusPerNode\": ")
-                .append(cluster.gpusPerNode()).append(", \"leafSize\": ").append(cluster.leafSize())
+                .append(",\n  \"cluster\": {\"nodes\": ").append(cluster.nodes()).append(", \"gpus_per_node\": ")
+                .append(cluster.gpusPerNode()).append(", \"leaf_size\": ").append(cluster.leafSize())
                 .append("},\n  \"seed\": ").append(seed).append(",\n  \"window\": ").append(str(window))
-                .append(",\n  \"timeLimits\": ").append(str(limits)).append(",\n  \"policies\": [");
+                .append(",\n  \"time_limits\": ").append(str(limits)).append(",\n  \"policies\": [");
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             PolicyStats s = e.stats();
@@ -70,30 +70,30 @@ public record Comparison(String trace, int jobs, ClusterShape cluster, long seed
                     .append(", \"description\": ").append(str(e.policy().description()))
                     .append(",\n     \"completed\": ").append(s.completed()).append(", \"rejected\": ").append(s.rejected())
                     .append(", \"unfinished\": ").append(s.unfinished())
-                    .append(",\n     \"jctSeconds\": {\"mean\": ").append(num(s.jctMean())).append(", \"median\": ")
+                    .append(",\n     \"jct_seconds\": {\"mean\": ").append(num(s.jctMean())).append(", \"median\": ")
                     .append(num(s.jctMedian())).append(", \"p99\": ").append(num(s.jctP99())).append('}')
-                    .append(",\n     \"queueingDelaySeconds\": {\"mean\": ").append(num(s.waitMean())).append(", \"p99\": ")
+                    .append(",\n     \"queueing_delay_seconds\": {\"mean\": ").append(num(s.waitMean())).append(", \"p99\": ")
                     .append(num(s.waitP99())).append(", \"max\": ").append(num(s.waitMax())).append('}')
-                    .append(",\n     \"boundedSlowdown\": ").append(num(s.boundedSlowdown()))
-                    .append(", \"makespanSeconds\": ").append(num(s.makespan()))
-                    .append(",\n     \"gpuAllocationRatio\": ").append(num(s.allocationRatio()))
-                    .append(", \"fragmentation\": {\"idleWhileQueued\": ").append(num(s.idleWhileQueued()))
-                    .append(", \"partialFreeShare\": ").append(num(s.partialFreeShare())).append('}')
-                    .append(",\n     \"multiNode\": {\"jobs\": ").append(s.multiNodeJobs()).append(", \"onMinimumLeaves\": ")
+                    .append(",\n     \"bounded_slowdown\": ").append(num(s.boundedSlowdown()))
+                    .append(", \"makespan_seconds\": ").append(num(s.makespan()))
+                    .append(",\n     \"gpu_allocation_ratio\": ").append(num(s.allocationRatio()))
+                    .append(", \"fragmentation\": {\"idle_while_queued\": ").append(num(s.idleWhileQueued()))
+                    .append(", \"partial_free_share\": ").append(num(s.partialFreeShare())).append('}')
+                    .append(",\n     \"multi_node\": {\"jobs\": ").append(s.multiNodeJobs()).append(", \"on_minimum_leaves\": ")
                     .append(s.multiNodeOnMinimumLeaves()).append(", \"fraction\": ").append(num(s.multiNodeOnMinimumFraction()))
-                    .append(", \"extraLeaves\": ").append(s.multiNodeExtraLeaves()).append('}')
+                    .append(", \"extra_leaves\": ").append(s.multiNodeExtraLeaves()).append('}')
                     .append(",\n     \"accounts\": [");
             int k = 0;
             for (var a : s.accounts().entrySet()) {
-                b.append(k++ == 0 ? "" : ", ").append("{\"account\": ").append(str(a.getKey())).append(", \"gpuHours\": ")
+                b.append(k++ == 0 ? "" : ", ").append("{\"account\": ").append(str(a.getKey())).append(", \"gpu_hours\": ")
                         .append(num(a.getValue().gpuHours())).append(", \"share\": ").append(num(a.getValue().share()))
-                        .append(", \"fairShare\": ").append(num(a.getValue().fairShare())).append('}');
+                        .append(", \"fair_share\": ").append(num(a.getValue().fairShare())).append('}');
             }
-            b.append("],\n     \"hourly\": {\"allocatedGpus\": ").append(array(e.run().hourlyAllocatedGpus()))
-                    .append(", \"pendingJobs\": ").append(array(e.run().hourlyPendingJobs())).append('}')
-                    .append(",\n     \"engineSteps\": ").append(e.run().steps())
-                    .append(", \"decisionLogSha256\": ").append(str(e.run().decisionLogSha256()))
-                    .append(", \"wallSeconds\": ").append(num(e.run().wallNanos() / 1e9)).append('}');
+            b.append("],\n     \"hourly\": {\"allocated_gpus\": ").append(array(e.run().hourlyAllocatedGpus()))
+                    .append(", \"pending_jobs\": ").append(array(e.run().hourlyPendingJobs())).append('}')
+                    .append(",\n     \"engine_steps\": ").append(e.run().steps())
+                    .append(", \"decision_log_sha256\": ").append(str(e.run().decisionLogSha256()))
+                    .append(", \"wall_seconds\": ").append(num(e.run().wallNanos() / 1e9)).append('}');
         }
         return b.append("\n  ]\n}\n").toString();
     }

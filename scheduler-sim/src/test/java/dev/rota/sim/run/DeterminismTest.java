@@ -61,8 +61,8 @@ class DeterminismTest {
             assertThat(Files.readAllBytes(b.resolve(policy).resolve("decisions.log"))).isEqualTo(left);
         }
         // The figures agree too, except wall time.
-        String ja = Files.readString(a.resolve("results.json")).replaceAll("\"wallSeconds\": [0-9.]+", "");
-        String jb = Files.readString(b.resolve("results.json")).replaceAll("\"wallSeconds\": [0-9.]+", "");
+        String ja = Files.readString(a.resolve("results.json")).replaceAll("\"wall_seconds\": [0-9.]+", "");
+        String jb = Files.readString(b.resolve("results.json")).replaceAll("\"wall_seconds\": [0-9.]+", "");
         assertThat(jb).isEqualTo(ja);
         assertThat(Files.readString(a.resolve("jct-cdf.svg"))).isEqualTo(Files.readString(b.resolve("jct-cdf.svg")));
     }
