@@ -96,6 +96,7 @@ public final class TraceReader {
             Map<String, Integer> header = null;
             int width = 0;
             List<Row> rows = new ArrayList<>();
+            Map<String, String> names = new HashMap<>();
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i).strip();
                 if (line.isEmpty() || line.startsWith("#")) {
@@ -117,7 +118,7 @@ public final class TraceReader {
                     throw TraceFormatException.at(file, i + 1, "expected " + width + " fields like the header, found "
                             + cells.length);
                 }
-                rows.add(new Row(file, i + 1, cells));
+                rows.add(new Row(file, i + 1, cells, names));
             }
             if (header == null) {
                 throw new TraceFormatException(file + ":1: empty file: no header line");
@@ -138,7 +139,12 @@ public final class TraceReader {
             return header.getOrDefault(name, -1);
         }
 
-        record Row(String file, int line, String[] cells) {
+        /**
+         * A data row. {@code names} holds one String per account name of the file: the engine
+         * compares and hashes accounts for every pending job in every cycle, and equal references
+         * compare at once.
+         */
+        record Row(String file, int line, String[] cells, Map<String, String> names) {
             String where() {
                 return file + ":" + line;
             }
@@ -196,9 +202,14 @@ public final class TraceReader {
 
             String account(int c, String column) throws TraceFormatException {
                 String v = cell(c);
+                String known = names.get(v);
+                if (known != null) {
+                    return known;
+                }
                 if (!v.matches(ACCOUNT)) {
                     throw bad(column, "'" + v + "' is not an account name (letters, digits, . _ @ -; 1 to 64)");
                 }
+                names.put(v, v);
                 return v;
             }
 
