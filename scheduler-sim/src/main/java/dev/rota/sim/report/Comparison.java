@@ -87,7 +87,10 @@ public record Comparison(String trace, int jobs, ClusterShape cluster, long seed
             for (var a : s.accounts().entrySet()) {
                 b.append(k++ == 0 ? "" : ", ").append("{\"account\": ").append(str(a.getKey())).append(", \"gpu_hours\": ")
                         .append(num(a.getValue().gpuHours())).append(", \"share\": ").append(num(a.getValue().share()))
-                        .append(", \"fair_share\": ").append(num(a.getValue().fairShare())).append('}');
+                        .append(", \"fair_share\": ").append(num(a.getValue().fairShare()))
+                        .append(", \"share_while_waiting\": ").append(num(a.getValue().shareWhileWaiting()))
+                        .append(", \"waiting_hours\": ").append(num(a.getValue().waitingHours()))
+                        .append(", \"mean_wait_seconds\": ").append(num(a.getValue().meanWaitSeconds())).append('}');
             }
             b.append("],\n     \"hourly\": {\"allocated_gpus\": ").append(array(e.run().hourlyAllocatedGpus()))
                     .append(", \"pending_jobs\": ").append(array(e.run().hourlyPendingJobs())).append('}')
@@ -153,26 +156,30 @@ public record Comparison(String trace, int jobs, ClusterShape cluster, long seed
             }
             b.append(".\n");
         }
-        b.append("\n## GPU-hours per account against fair share\n\n| account | fair share |");
+        b.append("\n## Fair share per account\n\nFor each policy: the mean fraction of the cluster the account held "
+                + "while it had jobs waiting (against its fair share: below it, it waited while holding less than its "
+                + "due), and its jobs' mean queueing delay. Its share of all GPU-hours is set by its demand when every "
+                + "job completes, so it is the same under every policy.\n\n| account | fair share | GPU-hours share |");
         for (Entry e : entries) {
-            b.append(' ').append(e.policy().name()).append(" |");
+            b.append(' ').append(e.policy().name()).append(" held while waiting / mean wait |");
         }
-        b.append("\n|---|---:|");
+        b.append("\n|---|---:|---:|");
         entries.forEach(e -> b.append("---:|"));
         b.append('\n');
         if (!entries.isEmpty()) {
             for (String account : entries.get(0).stats().accounts().keySet()) {
-                b.append("| ").append(account).append(" | ")
-                        .append(pct(entries.get(0).stats().accounts().get(account).fairShare())).append(" |");
+                var first = entries.get(0).stats().accounts().get(account);
+                b.append("| ").append(account).append(" | ").append(pct(first.fairShare())).append(" | ")
+                        .append(pct(first.share())).append(" |");
                 for (Entry e : entries) {
                     var a = e.stats().accounts().get(account);
-                    b.append(' ').append(a == null ? "-" : pct(a.share())).append(" |");
+                    b.append(' ').append(a == null ? "-" : pct(a.shareWhileWaiting()) + " / " + hours(a.meanWaitSeconds()))
+                            .append(" |");
                 }
                 b.append('\n');
             }
         }
-        b.append("\nShares of all GPU-hours delivered over the run; the fair share is the account's shares over all "
-                + "shares (it is owed only while the account has work queued).\n\n");
+        b.append('\n');
         b.append("Plots: `jct-cdf.svg`, `utilisation.svg`, `queue.svg`. Figures: `results.json`. Decision logs: "
                 + "`<policy>/decisions.log`.\n");
         return b.toString();

@@ -38,8 +38,19 @@ public record PolicyStats(String policy, int completed, int rejected, int unfini
         SortedMap<String, AccountShare> accounts, int multiNodeJobs, int multiNodeOnMinimumLeaves,
         int multiNodeExtraLeaves, double[] sortedJcts) {
 
-    /** An account's GPU-hours against its fair share. */
-    public record AccountShare(double gpuHours, double share, double fairShare) {
+    /**
+     * An account's GPU-hours against its fair share.
+     *
+     * @param gpuHours          GPU-hours it received over the run
+     * @param share             its fraction of all GPU-hours (set by demand when every job completes)
+     * @param fairShare         its shares over all shares
+     * @param shareWhileWaiting the mean fraction of the cluster it held while it had jobs pending:
+     *                          below {@code fairShare} means it waited while holding less than its due
+     * @param waitingHours      how long it had jobs pending
+     * @param meanWaitSeconds   its jobs' mean queueing delay
+     */
+    public record AccountShare(double gpuHours, double share, double fairShare, double shareWhileWaiting,
+            double waitingHours, double meanWaitSeconds) {
     }
 
     /** Bounded slowdown's floor on run time, as in the literature (Feitelson). */
@@ -60,6 +71,8 @@ public record PolicyStats(String policy, int completed, int rejected, int unfini
         int extra = 0;
         SortedMap<String, Double> gpuSeconds = new TreeMap<>();
         shares.keySet().forEach(a -> gpuSeconds.put(a, 0.0));
+        SortedMap<String, double[]> accountWaits = new TreeMap<>(); // account -> {sum of waits, jobs}
+        shares.keySet().forEach(a -> accountWaits.put(a, new double[2]));
         double totalGpuSeconds = 0;
         for (JobOutcome o : run.outcomes()) {
             if (o.state().equals("REJECTED")) {
@@ -74,6 +87,9 @@ public record PolicyStats(String policy, int completed, int rejected, int unfini
             double r = seconds(o.runTime());
             jct.add(j);
             wait.add(seconds(o.queueingDelay()));
+            double[] aw = accountWaits.computeIfAbsent(o.account(), x -> new double[2]);
+            aw[0] += seconds(o.queueingDelay());
+            aw[1]++;
             slowdown += Math.max(1, j / Math.max(r, SLOWDOWN_BOUND_SECONDS));
             double g = o.gpus() * r;
             gpuSeconds.merge(o.account(), g, Double::sum);
@@ -92,8 +108,12 @@ public record PolicyStats(String policy, int completed, int rejected, int unfini
         SortedMap<String, AccountShare> accounts = new TreeMap<>();
         for (var e : gpuSeconds.entrySet()) {
             long s = shares.getOrDefault(e.getKey(), 0L);
+            RunResult.AccountTime at = run.accountTimes().getOrDefault(e.getKey(), new RunResult.AccountTime(0, 0));
+            double[] aw = accountWaits.getOrDefault(e.getKey(), new double[2]);
             accounts.put(e.getKey(), new AccountShare(e.getValue() / 3600,
-                    totalGpuSeconds == 0 ? 0 : e.getValue() / totalGpuSeconds, shareTotal == 0 ? 0 : s / (double) shareTotal));
+                    totalGpuSeconds == 0 ? 0 : e.getValue() / totalGpuSeconds, shareTotal == 0 ? 0 : s / (double) shareTotal,
+                    at.waitingSeconds() == 0 ? 0 : at.heldWhileWaitingGpuSeconds() / (at.waitingSeconds() * run.totalGpus()),
+                    at.waitingSeconds() / 3600, aw[1] == 0 ? 0 : aw[0] / aw[1]));
         }
         double makespan = seconds(Duration.between(run.start(), run.end()));
         double capacity = run.totalGpus() * makespan;

@@ -22,9 +22,19 @@ import java.util.List;
  * @param steps               engine steps taken
  * @param decisionLogSha256   hash of the decision log, hex
  * @param wallNanos           wall time of the run (not deterministic; never part of the log)
+ * @param accountTimes        per account: how long it had jobs pending, and the GPU-seconds it held meanwhile
  */
 public record RunResult(String policy, Instant start, Instant end, List<JobOutcome> outcomes, int totalGpus,
         double allocatedGpuSeconds, double queuedSeconds, double idleWhileQueuedGpuSeconds,
         double partialFreeWhileQueuedGpuSeconds, double[] hourlyAllocatedGpus, double[] hourlyPendingJobs, long steps,
-        String decisionLogSha256, long wallNanos) {
+        String decisionLogSha256, long wallNanos, java.util.SortedMap<String, AccountTime> accountTimes) {
+
+    /**
+     * An account's time with work waiting.
+     *
+     * @param waitingSeconds         time with at least one of its jobs pending
+     * @param heldWhileWaitingGpuSeconds integral of the GPUs it held over that time
+     */
+    public record AccountTime(double waitingSeconds, double heldWhileWaitingGpuSeconds) {
+    }
 }

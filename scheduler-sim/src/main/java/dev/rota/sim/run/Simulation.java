@@ -82,6 +82,13 @@ public final class Simulation {
     private final List<Double> hourlyAllocated = new ArrayList<>();
     private final List<Double> hourlyPending = new ArrayList<>();
     private long steps;
+    /** Accounts by position (sorted names), and per account: pending jobs, GPUs held, integrals. */
+    private final List<String> accountNames;
+    private final Map<String, Integer> accountIndex = new HashMap<>();
+    private final int[] pendingOf;
+    private final int[] heldOf;
+    private final double[] waitingSeconds;
+    private final double[] heldWhileWaiting;
 
     /**
      * @param log where the decision log goes (null: only hashed)
@@ -99,6 +106,14 @@ public final class Simulation {
         this.engine = SchedulerEngine.fresh(policy.config());
         this.outcomes = new JobOutcome[trace.jobs().size()];
         this.usedOnNode = new int[cluster.nodes()];
+        this.accountNames = List.copyOf(trace.accounts().keySet());
+        for (int a = 0; a < accountNames.size(); a++) {
+            accountIndex.put(accountNames.get(a), a);
+        }
+        this.pendingOf = new int[accountNames.size()];
+        this.heldOf = new int[accountNames.size()];
+        this.waitingSeconds = new double[accountNames.size()];
+        this.heldWhileWaiting = new double[accountNames.size()];
     }
 
     /** Runs the whole trace until every job has ended or can never start. */
@@ -143,9 +158,13 @@ public final class Simulation {
             hourlyAllocated.remove(hourlyAllocated.size() - 1);
             hourlyPending.remove(hourlyPending.size() - 1);
         }
+        java.util.SortedMap<String, RunResult.AccountTime> accountTimes = new TreeMap<>();
+        for (int a = 0; a < accountNames.size(); a++) {
+            accountTimes.put(accountNames.get(a), new RunResult.AccountTime(waitingSeconds[a], heldWhileWaiting[a]));
+        }
         return new RunResult(policy.name(), first, lastEnd, all, cluster.totalGpus(), allocatedGpuSeconds, queuedSeconds,
                 idleWhileQueued, partialFreeWhileQueued, toArray(hourlyAllocated), toArray(hourlyPending), steps,
-                HexFormat.of().formatHex(digest.digest()), System.nanoTime() - wall0);
+                HexFormat.of().formatHex(digest.digest()), System.nanoTime() - wall0, accountTimes);
     }
 
     /** The spec a trace job is submitted with; its name is its trace index. */
@@ -188,6 +207,7 @@ public final class Simulation {
                     case Outcome.JobAccepted a -> {
                         traceIndexOf.put(a.job(), index);
                         pending++;
+                        pendingOf[accountIndex.get(trace.jobs().get(index).account())]++;
                     }
                     case Outcome.Rejected r -> {
                         TraceJob j = trace.jobs().get(index);
@@ -240,6 +260,9 @@ public final class Simulation {
             use(ClusterShape.indexOf(a.node()), a.gpus().size());
         }
         pending--;
+        int account = accountIndex.get(t.account());
+        pendingOf[account]--;
+        heldOf[account] += job.spec().totalGpus();
         int nodes = job.allocation().size();
         outcomes[index] = new JobOutcome(index, t.account(), job.spec().totalGpus(), nodes, t.submit(), now, null,
                 "RUNNING", leaves.cardinality(), cluster.minimumLeaves(nodes));
@@ -256,12 +279,14 @@ public final class Simulation {
         if (o == null || o.start() == null) {
             pending--; // ended while pending (not in the simulator's workloads, but counted right)
             TraceJob t = trace.jobs().get(index);
+            pendingOf[accountIndex.get(t.account())]--;
             outcomes[index] = new JobOutcome(index, t.account(), t.gpus(), cluster.gang(t.gpus())[0], t.submit(), null,
                     now, job.state().name(), 0, cluster.minimumLeaves(cluster.gang(t.gpus())[0]));
         } else {
             for (NodeAllocation a : job.allocation()) {
                 use(ClusterShape.indexOf(a.node()), -a.gpus().size());
             }
+            heldOf[accountIndex.get(o.account())] -= job.spec().totalGpus();
             outcomes[index] = new JobOutcome(index, o.account(), o.gpus(), o.nodes(), o.submit(), o.start(), now,
                     job.state().name(), o.leaves(), o.minLeaves());
         }
@@ -302,6 +327,12 @@ public final class Simulation {
             queuedSeconds += dt;
             idleWhileQueued += free * dt;
             partialFreeWhileQueued += partialFree * dt;
+        }
+        for (int a = 0; a < pendingOf.length; a++) {
+            if (pendingOf[a] > 0) {
+                waitingSeconds[a] += dt;
+                heldWhileWaiting[a] += heldOf[a] * dt;
+            }
         }
         double t = from;
         while (t < to) {

@@ -30,7 +30,8 @@ class PolicyStatsTest {
                 job(3, "b", 16, 2, 20, 420, 820, 1, 1),   // JCT 800, wait 400
                 new JobOutcome(4, "b", 64, 8, T, null, null, "REJECTED", 0, 1));
         RunResult run = new RunResult("p", T, T.plusSeconds(820), jobs, 32, 32 * 410.0, 400, 3200, 800,
-                new double[0], new double[0], 1, "", 0);
+                new double[0], new double[0], 1, "", 0,
+                new TreeMap<>(Map.of("a", new RunResult.AccountTime(100, 800), "b", new RunResult.AccountTime(0, 0))));
         PolicyStats s = PolicyStats.of(run, new TreeMap<>(Map.of("a", 3L, "b", 1L)));
 
         assertThat(s.completed()).isEqualTo(4);
@@ -53,6 +54,10 @@ class PolicyStatsTest {
         assertThat(s.accounts().get("a").gpuHours()).isCloseTo(gpuSecondsA / 3600, within(1e-9));
         assertThat(s.accounts().get("b").share()).isCloseTo(gpuSecondsB / (gpuSecondsA + gpuSecondsB), within(1e-9));
         assertThat(s.accounts().get("a").fairShare()).isEqualTo(0.75);
+        assertThat(s.accounts().get("a").shareWhileWaiting()).isCloseTo(800 / (100 * 32.0), within(1e-9));
+        assertThat(s.accounts().get("a").meanWaitSeconds()).isCloseTo(50, within(1e-9));
+        assertThat(s.accounts().get("b").shareWhileWaiting()).isZero();
+        assertThat(s.accounts().get("b").meanWaitSeconds()).isCloseTo(205, within(1e-9));
     }
 
     @Test
