@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -60,5 +61,27 @@ class HandCheckedScenarioTest {
         assertThat(r.outcomes()).extracting(JobOutcome::state).containsOnly("COMPLETED");
         assertThat(r.end()).isEqualTo(T0.plusSeconds(Math.max(Math.max(a, b + 1), Math.max(c + 2, d + 3))));
         assertThat(log.toString()).startsWith("2017-10-01T00:00:00Z start job=1 trace=0 gpus=2 nodes=leaf0-node0\n");
+    }
+
+    /**
+     * A job that outruns its limit: the engine's time-limit timer fires, its KillJob ends the attempt
+     * at once, the natural exit never reaches the engine, and the next job starts in its place.
+     */
+    @Test
+    void a_job_over_its_limit_times_out_and_frees_its_gpus() {
+        Trace trace = new Trace("timeout", List.of(
+                new TraceJob(0, "t#0", T0, Duration.ofSeconds(100), 4, "lab", Duration.ofSeconds(60)),
+                new TraceJob(1, "t#1", T0.plusSeconds(1), Duration.ofSeconds(10), 4, "lab", Duration.ofSeconds(10))),
+                new TreeMap<>(Map.of("lab", 1L)));
+        StringWriter log = new StringWriter();
+        RunResult r = new Simulation(trace, new ClusterShape(1, 4, 1), SimPolicy.named("easy", trace, null), log).run();
+
+        assertThat(r.outcomes().get(0).state()).isEqualTo("TIMEOUT");
+        assertThat(r.outcomes().get(0).end()).isEqualTo(T0.plusSeconds(60));
+        assertThat(r.outcomes().get(1).state()).isEqualTo("COMPLETED");
+        assertThat(r.outcomes().get(1).start()).isEqualTo(T0.plusSeconds(60));
+        assertThat(r.end()).isEqualTo(T0.plusSeconds(70));
+        assertThat(log.toString()).contains("2017-10-01T00:01:00Z end job=1 trace=0 state=TIMEOUT\n"
+                + "2017-10-01T00:01:00Z start job=2 trace=1 gpus=4 nodes=leaf0-node0\n");
     }
 }
