@@ -13,9 +13,12 @@ rota_jar_is_stale() {
   local jar=$1
   [ -f "$jar" ] || return 0
   [ "${ROTA_NO_BUILD:-0}" = 1 ] && return 1
+  # The simulator's own sources count only for the simulator's jar.
+  local extra=()
+  [ "$MODULE" = scheduler-sim ] && extra=("$ROOT/scheduler-sim")
   # Any source, pom or proto newer than the jar means a rebuild.
   [ -n "$(find "$ROOT/pom.xml" "$ROOT/proto" "$ROOT/logging" "$ROOT/scheduler-core" "$ROOT/node-agent" "$ROOT/scheduler-daemon" \
-      "$ROOT/client-cli" "$ROOT/scheduler-sim" \( -name target -prune \) -o \( -type f \( -name '*.java' -o -name '*.proto' \
+      "$ROOT/client-cli" ${extra[@]+"${extra[@]}"} \( -name target -prune \) -o \( -type f \( -name '*.java' -o -name '*.proto' \
       -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit \) 2>/dev/null)" ]
 }
 

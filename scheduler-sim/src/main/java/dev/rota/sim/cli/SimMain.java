@@ -211,6 +211,14 @@ public final class SimMain {
         if (!o.containsKey("out")) {
             throw new UsageException("--out is required");
         }
+        String spec = o.get("trace");
+        if (!spec.startsWith("philly:") && !spec.startsWith("csv:") && !spec.equals("synthetic")
+                && !spec.startsWith("synthetic:")) {
+            throw new UsageException("--trace must start with philly:, csv: or synthetic, got '" + spec + "'");
+        }
+        if (spec.startsWith("synthetic:")) {
+            SyntheticTrace.parse(spec.substring("synthetic:".length())); // option errors are usage errors
+        }
         List<String> policies = new ArrayList<>();
         for (String p : o.getOrDefault("policies", String.join(",", SimPolicy.NAMES)).split(",")) {
             String name = p.strip();

@@ -36,6 +36,8 @@ class SimMainTest {
         "bad date       | --trace synthetic --out x --from 2017-13-01     | '2017-13-01' is not a date",
         "unknown option | --trace synthetic --out x --fast                | unknown option --fast",
         "bad factors    | --trace synthetic --out x --limit-factor 3      | limit factor range must look like 1..3",
+        "bad trace kind | --trace swf:x.swf --out x                       | --trace must start with philly:, csv: or synthetic",
+        "bad synthetic  | --trace synthetic:jobs=5,speed=2 --out x        | unknown synthetic trace option(s): speed",
     })
     void usage_errors_exit_2_and_say_what_is_wrong(String name, String args, String message) {
         assertThat(run(args.strip().split("\\s+"))).isEqualTo(2);
