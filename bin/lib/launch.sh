@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by bin/rotad, bin/rota-agent and bin/rota: find a JDK >= 21, find (or build) the app's
+# Shared by bin/rotad, bin/rota-agent, bin/rota and bin/rota-sim: find a JDK >= 21, find (or build) the app's
 # jar, and exec it. Callers set APP (jar name), MODULE (Maven module) and JVM_FLAGS.
 #
 # In a source checkout the jar is <module>/target/<app>.jar and is (re)built with the Maven
@@ -13,9 +13,12 @@ rota_jar_is_stale() {
   local jar=$1
   [ -f "$jar" ] || return 0
   [ "${ROTA_NO_BUILD:-0}" = 1 ] && return 1
+  # The simulator's own sources count only for the simulator's jar.
+  local extra=()
+  [ "$MODULE" = scheduler-sim ] && extra=("$ROOT/scheduler-sim")
   # Any source, pom or proto newer than the jar means a rebuild.
   [ -n "$(find "$ROOT/pom.xml" "$ROOT/proto" "$ROOT/logging" "$ROOT/scheduler-core" "$ROOT/node-agent" "$ROOT/scheduler-daemon" \
-      "$ROOT/client-cli" \( -name target -prune \) -o \( -type f \( -name '*.java' -o -name '*.proto' \
+      "$ROOT/client-cli" ${extra[@]+"${extra[@]}"} \( -name target -prune \) -o \( -type f \( -name '*.java' -o -name '*.proto' \
       -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit \) 2>/dev/null)" ]
 }
 

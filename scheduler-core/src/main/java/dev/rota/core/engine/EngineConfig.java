@@ -23,55 +23,90 @@ import java.time.Duration;
  *                         by count rather than time so that it stays deterministic)
  * @param policy           accounts, users, QoS and priority weights; {@link Policy#open} of
  *                         {@code defaultAccount} when the daemon has no policy file
+ * @param backfill         whether a job may start ahead of a higher-ranked job that cannot start yet
+ *                         (true, the default: backfill within the reservations); false gives a strict
+ *                         queue where nothing passes the first blocked job (plain FIFO when the
+ *                         priority weights are all zero). For comparisons in the simulator.
+ * @param queueOrder       what ranks the pending queue: the multifactor priority (the default), or
+ *                         the shortest time limit first (shortest-job-first on the users' estimates)
  * @param topology         the network nodes sit in, for placement; {@link Topology#flat} when the
  *                         daemon has no topology file
  */
 public record EngineConfig(String defaultPartition, String defaultAccount, Duration killGrace, int masterPortBase,
         int masterPortSpan, Duration nodeDownTimeout, int requeueLimit, int reservations, int finishedInMemory,
-        Policy policy, Topology topology) {
+        Policy policy, boolean backfill, QueueOrder queueOrder, Topology topology) {
+
+    /** What ranks the pending queue; partition tiers always come first. */
+    public enum QueueOrder {
+        /** Highest multifactor priority first, ties in submission (id) order. */
+        PRIORITY,
+        /** Shortest time limit first, ties in submission (id) order; the priority is still judged and shown. */
+        SHORTEST_LIMIT
+    }
 
     public EngineConfig {
         java.util.Objects.requireNonNull(policy, "policy");
+        java.util.Objects.requireNonNull(queueOrder, "queueOrder");
         java.util.Objects.requireNonNull(topology, "topology");
+    }
+
+    /** The settings of earlier versions: backfill on, the queue ranked by priority, no topology. */
+    public EngineConfig(String defaultPartition, String defaultAccount, Duration killGrace, int masterPortBase,
+            int masterPortSpan, Duration nodeDownTimeout, int requeueLimit, int reservations, int finishedInMemory,
+            Policy policy) {
+        this(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan, nodeDownTimeout,
+                requeueLimit, reservations, finishedInMemory, policy, true, QueueOrder.PRIORITY, Topology.flat());
     }
 
     public static EngineConfig defaults() {
         return new EngineConfig("main", "default", Duration.ofSeconds(10), 12000, 20000, Duration.ofSeconds(10), 3,
-                8, 10_000, Policy.open("default"), Topology.flat());
+                8, 10_000, Policy.open("default"));
     }
 
     public EngineConfig withTopology(Topology newTopology) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, newTopology);
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, backfill, queueOrder,
+                newTopology);
+    }
+
+    public EngineConfig withBackfill(boolean on) {
+        return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, on, queueOrder, topology);
+    }
+
+    public EngineConfig withQueueOrder(QueueOrder order) {
+        return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, backfill, order, topology);
     }
 
     public EngineConfig withReservations(int count) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, count, finishedInMemory, policy, topology);
+                nodeDownTimeout, requeueLimit, count, finishedInMemory, policy, backfill, queueOrder, topology);
     }
 
     public EngineConfig withFinishedInMemory(int count) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, reservations, count, policy, topology);
+                nodeDownTimeout, requeueLimit, reservations, count, policy, backfill, queueOrder, topology);
     }
 
     public EngineConfig withKillGrace(Duration grace) {
         return new EngineConfig(defaultPartition, defaultAccount, grace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, topology);
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, backfill, queueOrder, topology);
     }
 
     public EngineConfig withNodeDownTimeout(Duration timeout) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan, timeout,
-                requeueLimit, reservations, finishedInMemory, policy, topology);
+                requeueLimit, reservations, finishedInMemory, policy, backfill, queueOrder, topology);
     }
 
     public EngineConfig withRequeueLimit(int limit) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, limit, reservations, finishedInMemory, policy, topology);
+                nodeDownTimeout, limit, reservations, finishedInMemory, policy, backfill, queueOrder, topology);
     }
 
     public EngineConfig withPolicy(Policy newPolicy) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, newPolicy, topology);
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, newPolicy, backfill, queueOrder,
+                topology);
     }
 }

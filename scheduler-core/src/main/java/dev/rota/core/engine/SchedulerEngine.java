@@ -705,6 +705,11 @@ public final class SchedulerEngine {
                 setReason(job, limited.get(), step);
                 continue;
             }
+            if (!config.backfill() && !firstBlocked) {
+                // A strict queue: nothing passes the first job that could not start.
+                setReason(job, ClusterState.PRIORITY, step);
+                continue;
+            }
             if (tryStart(job, now, profile, step)) {
                 tally.add(job);
                 continue;
@@ -736,8 +741,13 @@ public final class SchedulerEngine {
      * delayed no reservation).
      */
     private boolean planSubmitted(Instant now, Step step) {
+        boolean strict = !config.backfill();
+        if (strict && state.reservations.isEmpty() && state.pending.size() > step.submitted.size()) {
+            return false; // older jobs wait without a reservation to compare with: judge the whole queue
+        }
         AvailabilityProfile profile = availability(now);
         long lowestReserved = Long.MAX_VALUE;
+        long highestReserved = Long.MIN_VALUE;
         for (var r : state.reservations.values()) {
             Job reserved = state.jobs.get(r.job());
             for (String node : r.nodes()) {
@@ -749,10 +759,14 @@ public final class SchedulerEngine {
                 p = state.newPriorities.get(r.job());
             }
             lowestReserved = Math.min(lowestReserved, p == null ? Long.MIN_VALUE : rank(reserved, p));
+            highestReserved = Math.max(highestReserved, p == null ? Long.MAX_VALUE : rank(reserved, p));
         }
         Judge judge = new Judge(state.fairTree, now);
         Tally tally = new Tally(now);
         boolean firstBlocked = state.reservations.isEmpty();
+        // Strict queue (no backfill): the rank of the highest blocked job, which no lower job passes.
+        boolean blockedHead = !state.reservations.isEmpty();
+        long headRank = highestReserved;
         for (JobId id : List.copyOf(step.submitted)) {
             Job job = state.jobs.get(id);
             if (job == null || job.state() != JobState.PENDING) {
@@ -765,9 +779,21 @@ public final class SchedulerEngine {
                 setReason(job, limited.get(), step);
                 continue;
             }
+            if (strict && blockedHead) {
+                if (rank(job, p) > headRank) {
+                    return false; // it goes ahead of the blocked head of the queue: judge the whole queue
+                }
+                // The head (older, or an earlier job of this batch) is blocked: nothing passes it.
+                setReason(job, ClusterState.PRIORITY, step);
+                continue;
+            }
             if (tryStart(job, now, profile, step)) {
                 tally.add(job);
                 continue;
+            }
+            if (strict) {
+                blockedHead = true;
+                headRank = rank(job, p);
             }
             if (rank(job, p) > lowestReserved || !qosOf(job).preempts().isEmpty()) {
                 return false;
@@ -1077,10 +1103,18 @@ public final class SchedulerEngine {
         return p == null || p.allNodes() ? null : profile.allowed(p.name(), p::contains);
     }
 
-    /** The job's partition tier above its priority: higher tiers are scheduled first (Slurm's PriorityTier). */
+    /**
+     * The job's place in the queue, highest first: its partition tier (Slurm's PriorityTier), then
+     * its priority, or with {@link EngineConfig.QueueOrder#SHORTEST_LIMIT} its time limit, shorter higher.
+     */
     private long rank(Job job, Priority p) {
         dev.rota.core.policy.Partition partition = index.partitions().get(job.spec().partition());
-        return ((long) (partition == null ? 0 : partition.tier()) << 40) + p.priority();
+        long tier = (long) (partition == null ? 0 : partition.tier()) << 40;
+        if (config.queueOrder() == EngineConfig.QueueOrder.SHORTEST_LIMIT) {
+            long cap = (1L << 40) - 1;
+            return tier + cap - Math.min(cap, job.spec().timeLimit().toSeconds());
+        }
+        return tier + p.priority();
     }
 
     /** When a running job gives its GPUs back at the latest, as the profile assumes. */
