@@ -169,6 +169,7 @@ final class SubmitCommand implements Callable<Integer> {
         request.partition().ifPresent(job::setPartition);
         request.output().ifPresent(job::setOutputPattern);
         request.error().ifPresent(job::setErrorPattern);
+        request.signal().ifPresent(signal -> job.setSignal(signal.toString()));
         return job.build();
     }
 

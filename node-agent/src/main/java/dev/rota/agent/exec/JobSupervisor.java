@@ -101,6 +101,8 @@ public final class JobSupervisor implements AutoCloseable {
         Path spool;
         final Set<RunningTask> tasks = new HashSet<>();
         final Set<ProcessHandle> seen = new HashSet<>();
+        /** The pending {@code --signal} warning, if any. */
+        java.util.concurrent.ScheduledFuture<?> warning;
 
         Allocation(AllocationId id, LaunchJob launch, int nodeIndex) {
             this.id = id;
@@ -205,6 +207,8 @@ public final class JobSupervisor implements AutoCloseable {
             if (!launch.getBatchHost()) {
                 if (a.nodeIndex < 0) {
                     LOG.warning(nodeName + ": job " + id + " is not allocated on this node; refusing its tasks");
+                } else {
+                    scheduleWarning(a);
                 }
                 return;
             }
@@ -227,6 +231,9 @@ public final class JobSupervisor implements AutoCloseable {
         }
         LogFields.job(id.jobId()).withNode(nodeName).log(LOG, Level.INFO,
                 nodeName + ": job " + id + " started, batch pid " + a.batch.pid());
+        synchronized (this) {
+            scheduleWarning(a);
+        }
         a.batch.onExit().whenCompleteAsync((p, t) -> batchExited(a, p.exitValue()), events);
     }
 
@@ -547,6 +554,65 @@ public final class JobSupervisor implements AutoCloseable {
         }
     }
 
+    // ---- --signal ----
+
+    /**
+     * Guarded by this. Schedules the job's {@code --signal} warning, if it has one that concerns this
+     * node, at {@code time_limit - seconds_before} from now (at once if that is past). The clock
+     * starts when this agent starts the allocation, a little after rotad's, so the warning comes at
+     * most that little later than asked, never earlier.
+     */
+    private void scheduleWarning(Allocation a) {
+        LaunchJob l = a.launch;
+        if (closed || !l.hasWarnSignal() || !l.hasTimeLimit()) {
+            return;
+        }
+        dev.rota.agent.v1.WarnSignal w = l.getWarnSignal();
+        if (w.getBatchOnly() && !l.getBatchHost()) {
+            return;
+        }
+        String signal;
+        try {
+            signal = Signals.normalize(w.getSignal());
+        } catch (IllegalArgumentException e) {
+            LOG.warning(nodeName + ": job " + a.id + ": " + e.getMessage() + " in --signal; no warning will be sent");
+            return;
+        }
+        long limitMs = l.getTimeLimit().getSeconds() * 1000 + l.getTimeLimit().getNanos() / 1_000_000;
+        long delayMs = Math.max(0, limitMs - w.getSecondsBefore() * 1000L);
+        try {
+            a.warning = timer.schedule(() -> warn(a, signal, w.getBatchOnly()), delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closed meanwhile: no warning to send.
+        }
+    }
+
+    /** On the supervisor thread: sends the {@code --signal} warning to the batch shell or to every process. */
+    private void warn(Allocation a, String signal, boolean batchOnly) {
+        Termination.Targets targets;
+        Process batch;
+        synchronized (this) {
+            if (allocations.get(a.id) != a || a.phase != Phase.RUNNING) {
+                return;
+            }
+            batch = a.batch;
+            targets = targetsOf(a);
+        }
+        Set<Long> pids;
+        if (batchOnly) {
+            if (batch == null || !batch.isAlive()) {
+                return;
+            }
+            pids = Set.of(batch.pid());
+        } else {
+            // Each process once: a signal sent to its group and to itself could run a trap twice.
+            pids = targets.resolve(ProcessTable.capture());
+        }
+        LogFields.job(a.id.jobId()).withNode(nodeName).log(LOG, Level.INFO, nodeName + ": job " + a.id
+                + ": --signal " + signal + " to " + (batchOnly ? "the batch shell" : pids.size() + " processes"));
+        Signals.send(signal, Set.of(), pids);
+    }
+
     // ---- tasks ----
 
     /** On the supervisor thread: kill what the task left in its group, then forget it. */
@@ -613,6 +679,9 @@ public final class JobSupervisor implements AutoCloseable {
 
     /** Guarded by this. */
     private void release(Allocation a) {
+        if (a.warning != null) {
+            a.warning.cancel(false);
+        }
         allocations.remove(a.id);
         released.add(a.id);
         Iterator<AllocationId> oldest = released.iterator();

@@ -118,6 +118,8 @@ public final class AgentSessions implements AutoCloseable {
                 .setOutputPath(job.outputPath()).setErrorPath(job.errorPath()).putAllEnvironment(s.environment())
                 .setNtasksPerNode(s.tasksPerNode()).setBatchHost(batchHost).setMasterPort(job.masterPort())
                 .setTimeLimit(Duration.newBuilder().setSeconds(s.timeLimit().toSeconds())).setNodelist(nodelist);
+        s.signal().ifPresent(w -> b.setWarnSignal(dev.rota.agent.v1.WarnSignal.newBuilder().setSignal(w.signal())
+                .setSecondsBefore((int) w.before().toSeconds()).setBatchOnly(w.batchOnly())));
         for (Effect.AllocatedNode n : nodes) {
             b.addNodes(AllocatedNode.newBuilder().setName(n.name()).setAddress(n.address())
                     .addAllGpuIndices(n.gpus()));

@@ -24,7 +24,8 @@ public final class ApiMapping {
                 .setNodes(s.nodes()).setNtasksPerNode(s.tasksPerNode()).setGpusPerNode(s.gpusPerNode())
                 .setTimeLimit(com.google.protobuf.Duration.newBuilder().setSeconds(s.timeLimit().toSeconds()))
                 .setWorkingDir(s.workingDir()).setOutputPattern(s.outputPattern())
-                .setErrorPattern(s.errorPattern()).addAllScriptArgs(s.scriptArgs()).setQos(s.qos()).build();
+                .setErrorPattern(s.errorPattern()).addAllScriptArgs(s.scriptArgs()).setQos(s.qos())
+                .setSignal(s.signal().map(Object::toString).orElse("")).build();
         Job.Builder b = Job.newBuilder().setId(j.id().value()).setSpec(spec).setUser(s.user())
                 .setState(state(j.state())).setReason(j.reason()).setOutputPath(j.outputPath())
                 .setErrorPath(j.errorPath()).setAccount(s.account()).setPartition(s.partition())
