@@ -57,4 +57,53 @@ class ExecutionIT {
             assertThat(Files.readString(work.resolve("checkpoint.txt"))).startsWith("checkpoint at ");
         }
     }
+
+    @Test
+    void a_failing_prolog_requeues_the_job_and_drains_its_node_and_a_failing_epilog_drains_too(@TempDir Path dir)
+            throws IOException {
+        try (RotaProcesses cluster = new RotaProcesses(dir)) {
+            Path work = Files.createDirectories(dir.resolve("work"));
+            Path log = work.resolve("admin.log");
+            Path prolog = executable(dir.resolve("prolog"), """
+                    #!/bin/bash
+                    echo "prolog $SLURMD_NODENAME job=$SLURM_JOB_ID user=$SLURM_JOB_USER nodes=$SLURM_JOB_NODELIST" >> %s
+                    if [ "$SLURMD_NODENAME" = node-1 ]; then echo "no scratch space on $SLURMD_NODENAME"; exit 3; fi
+                    """.formatted(log));
+            Path epilog = executable(dir.resolve("epilog"), """
+                    #!/bin/bash
+                    echo "epilog $SLURMD_NODENAME job=$SLURM_JOB_ID exit=$SLURM_JOB_EXIT_CODE" >> %s
+                    if [ "$SLURMD_NODENAME" = node-2 ]; then echo "GPU memory still in use"; exit 2; fi
+                    """.formatted(log));
+            String[] admin = {"--fake-gpus", "2", "--prolog", prolog.toString(), "--epilog", epilog.toString()};
+            cluster.startDaemon().startAgentWith("node-1", java.util.Map.of(), admin);
+            Files.writeString(work.resolve("job.sh"), "#!/bin/bash\necho ran on $SLURMD_NODENAME\n");
+
+            long id = jobId(cluster.rota(work, "submit", "job.sh"));
+
+            cluster.await("node-1 to be drained by its prolog", SOON, () -> cluster.node("node-1").orElseThrow()
+                    .getReason().equals("prolog " + prolog + " exited 3: no scratch space on node-1"));
+            assertThat(cluster.node("node-1").orElseThrow().getDrainedBy()).isEqualTo("rota-agent");
+            Job requeued = cluster.awaitState(id, JobState.JOB_STATE_PENDING, SOON);
+            assertThat(requeued.getAttempts()).isEqualTo(1);
+
+            cluster.startAgentWith("node-2", java.util.Map.of(), admin);
+            Job done = awaitEnd(cluster, id);
+            assertThat(done.getState()).as("%s", done).isEqualTo(JobState.JOB_STATE_COMPLETED);
+            assertThat(done.getAttempts()).isEqualTo(2);
+            assertThat(Files.readString(work.resolve("rota-" + id + ".out"))).isEqualTo("ran on node-2\n");
+
+            cluster.await("node-2 to be drained by its epilog", SOON, () -> cluster.node("node-2").orElseThrow()
+                    .getReason().equals("epilog " + epilog + " exited 2: GPU memory still in use"));
+            assertThat(Files.readAllLines(log)).contains(
+                    "prolog node-1 job=" + id + " user=" + System.getProperty("user.name") + " nodes=node-1",
+                    "prolog node-2 job=" + id + " user=" + System.getProperty("user.name") + " nodes=node-2",
+                    "epilog node-2 job=" + id + " exit=0");
+        }
+    }
+
+    private static Path executable(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
+    }
 }

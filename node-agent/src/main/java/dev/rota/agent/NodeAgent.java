@@ -90,7 +90,7 @@ public final class NodeAgent implements AutoCloseable {
         List<Gpu> gpus = config.gpus().discover();
         HealthMonitor health = HealthMonitor.start(config.nodeName(), healthSources(config, gpus),
                 config.health().policy(), config.health().interval());
-        JobSupervisor supervisor = new JobSupervisor(config.nodeName(), config.spoolDir());
+        JobSupervisor supervisor = new JobSupervisor(config.nodeName(), config.spoolDir(), config.execution());
         StepServer steps = new StepServer(supervisor);
         HealthStatusManager grpcHealth = new HealthStatusManager();
         Server server;

@@ -101,6 +101,8 @@ public final class JobSupervisor implements AutoCloseable {
         Path spool;
         final Set<RunningTask> tasks = new HashSet<>();
         final Set<ProcessHandle> seen = new HashSet<>();
+        /** Whether the admin prolog is still running for it here (the work has not started). */
+        boolean inProlog;
         /** The pending {@code --signal} warning, if any. */
         java.util.concurrent.ScheduledFuture<?> warning;
 
@@ -123,6 +125,10 @@ public final class JobSupervisor implements AutoCloseable {
     /** {@link #timer} for one-off work; drops work once the supervisor is closed. */
     private final Executor events;
     private final List<Consumer<AllocationEnded>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> drainListeners = new CopyOnWriteArrayList<>();
+    private final ExecutionSettings settings;
+    /** Runs prologs and epilogs, which may take long, off the supervisor thread. */
+    private final java.util.concurrent.ExecutorService adminScripts;
     private final Map<AllocationId, Allocation> allocations = new LinkedHashMap<>();
     private final Set<AllocationId> released = new LinkedHashSet<>();
     private final EndedJournal journal;
@@ -139,6 +145,19 @@ public final class JobSupervisor implements AutoCloseable {
      *                 written by a newer agent
      */
     public JobSupervisor(String nodeName, Path spoolDir) {
+        this(nodeName, spoolDir, ExecutionSettings.DEFAULTS);
+    }
+
+    /**
+     * As {@link #JobSupervisor(String, Path)}, running jobs as {@code settings} say (prolog, epilog).
+     */
+    public JobSupervisor(String nodeName, Path spoolDir, ExecutionSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.adminScripts = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread th = new Thread(r, "rota-prolog-epilog-" + nodeName);
+            th.setDaemon(true);
+            return th;
+        });
         this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
         this.spoolDir = Objects.requireNonNull(spoolDir, "spoolDir");
         this.journal = new EndedJournal(spoolDir);
@@ -189,14 +208,24 @@ public final class JobSupervisor implements AutoCloseable {
     }
 
     /**
+     * Adds a listener for faults of this node that are no job's doing (a failed epilog): the drain
+     * reason. Called on a prolog/epilog thread, never under the supervisor's lock.
+     */
+    public void addDrainListener(Consumer<String> listener) {
+        drainListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
      * Records the allocation and, where this node is the batch host, starts its script. Returns once
      * the script is started (or failed to start, which is reported to the listeners as an
-     * {@link AllocationEnded} with {@code launch_error}). Idempotent per (job, attempt).
+     * {@link AllocationEnded} with {@code launch_error}). With an admin prolog, returns at once and
+     * runs the prolog first on another thread; a failed prolog is reported as an
+     * {@link AllocationEnded} with {@code node_fault} (from any node of the allocation). Idempotent
+     * per (job, attempt).
      */
     public void launch(LaunchJob launch) {
         AllocationId id = AllocationId.of(launch.getAllocation());
         Allocation a;
-        AllocationEnded failure = null;
         synchronized (this) {
             if (closed || allocations.containsKey(id) || released.contains(id)) {
                 LOG.fine(() -> nodeName + ": ignoring repeated launch of job " + id);
@@ -204,16 +233,69 @@ public final class JobSupervisor implements AutoCloseable {
             }
             a = new Allocation(id, launch, indexOf(launch, nodeName));
             allocations.put(id, a);
-            if (!launch.getBatchHost()) {
-                if (a.nodeIndex < 0) {
-                    LOG.warning(nodeName + ": job " + id + " is not allocated on this node; refusing its tasks");
-                } else {
-                    scheduleWarning(a);
-                }
+            if (!launch.getBatchHost() && a.nodeIndex < 0) {
+                LOG.warning(nodeName + ": job " + id + " is not allocated on this node; refusing its tasks");
+                return;
+            }
+            a.inProlog = settings.prolog().isPresent() && a.nodeIndex >= 0;
+        }
+        if (a.inProlog) {
+            try {
+                adminScripts.execute(() -> prolog(a));
+            } catch (RejectedExecutionException e) {
+                LOG.fine(() -> nodeName + ": supervisor closed; job " + id + " not started");
+            }
+            return;
+        }
+        begin(a);
+    }
+
+    /** On a prolog thread: runs the prolog, then starts the work or reports the node fault. */
+    private void prolog(Allocation a) {
+        AdminScript prolog = settings.prolog().orElseThrow();
+        Optional<String> fault = prolog.run(a.launch, nodeName, Optional.empty());
+        if (fault.isEmpty()) {
+            begin(a);
+            return;
+        }
+        AllocationEnded report = null;
+        synchronized (this) {
+            if (allocations.get(a.id) == a && a.phase == Phase.RUNNING) {
+                a.inProlog = false;
+                a.phase = Phase.ENDED;
+                a.ended = AllocationEnded.newBuilder().setAllocation(a.id.toProto()).setExitCode(1)
+                        .setLaunchError(fault.get()).setNodeFault(fault.get()).build();
+                report = a.ended;
+            }
+        }
+        if (report != null) {
+            LogFields.job(a.id.jobId()).withNode(nodeName).log(LOG, Level.WARNING,
+                    nodeName + ": job " + a.id + " not started: " + fault.get() + "; the node asks to be drained");
+            persist();
+            AllocationEnded r = report;
+            events.execute(() -> notifyListeners(r));
+        }
+    }
+
+    /**
+     * Starts the allocation's work on this node, after the prolog if there is one: the batch script
+     * on the batch host, and the {@code --signal} warning. Does nothing if it was killed meanwhile.
+     */
+    private void begin(Allocation a) {
+        AllocationId id = a.id;
+        AllocationEnded failure = null;
+        synchronized (this) {
+            if (closed || allocations.get(id) != a || a.phase != Phase.RUNNING) {
+                return;
+            }
+            a.inProlog = false;
+            if (!a.launch.getBatchHost()) {
+                scheduleWarning(a);
                 return;
             }
             try {
                 startBatch(a);
+                scheduleWarning(a);
             } catch (LaunchFailure e) {
                 a.phase = Phase.ENDED;
                 a.ended = AllocationEnded.newBuilder().setAllocation(id.toProto()).setExitCode(1)
@@ -231,9 +313,6 @@ public final class JobSupervisor implements AutoCloseable {
         }
         LogFields.job(id.jobId()).withNode(nodeName).log(LOG, Level.INFO,
                 nodeName + ": job " + id + " started, batch pid " + a.batch.pid());
-        synchronized (this) {
-            scheduleWarning(a);
-        }
         a.batch.onExit().whenCompleteAsync((p, t) -> batchExited(a, p.exitValue()), events);
     }
 
@@ -257,6 +336,7 @@ public final class JobSupervisor implements AutoCloseable {
         Termination.Targets targets = null;
         Path spool = null;
         boolean releasedNow = false;
+        Allocation epilogFor = null;
         synchronized (this) {
             Allocation a = allocations.get(id);
             if (a == null) {
@@ -275,6 +355,9 @@ public final class JobSupervisor implements AutoCloseable {
                     release(a);
                     releasedNow = true;
                     spool = a.spool;
+                    if (a.nodeIndex >= 0 && settings.epilog().isPresent()) {
+                        epilogFor = a;
+                    }
                 }
             }
         }
@@ -288,6 +371,17 @@ public final class JobSupervisor implements AutoCloseable {
         LogFields.job(id.jobId()).withNode(nodeName).log(LOG, Level.INFO,
                 nodeName + ": killing job " + id + " with " + signal + ", grace " + grace.toMillis() + " ms");
         CompletableFuture<Void> done = startTermination(targets, signal, grace, "job " + id);
+        if (epilogFor != null) {
+            Allocation a = epilogFor;
+            // Once the job's processes here are gone; off the supervisor thread, as it may take long.
+            done.whenComplete((v, t) -> {
+                try {
+                    adminScripts.execute(() -> epilog(a));
+                } catch (RejectedExecutionException e) {
+                    LOG.fine(() -> nodeName + ": supervisor closed; no epilog for job " + a.id);
+                }
+            });
+        }
         if (spool != null) {
             Path dir = spool;
             // Chained, so the returned future completes only once the files are gone too.
@@ -399,6 +493,7 @@ public final class JobSupervisor implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timer.shutdownNow();
+        adminScripts.shutdownNow();
         spools.forEach(JobSupervisor::deleteTree);
     }
 
@@ -415,6 +510,7 @@ public final class JobSupervisor implements AutoCloseable {
             allocations.clear();
         }
         timer.shutdownNow();
+        adminScripts.shutdownNow();
     }
 
     // ---- batch scripts ----
@@ -550,6 +646,25 @@ public final class JobSupervisor implements AutoCloseable {
                 l.accept(report);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "allocation listener failed", e);
+            }
+        }
+    }
+
+    /** On an epilog thread: runs the epilog for a released allocation; a failure asks for a drain. */
+    private void epilog(Allocation a) {
+        Optional<Integer> exit = a.ended != null && a.ended.getLaunchError().isEmpty()
+                ? Optional.of(a.ended.getExitCode()) : Optional.empty();
+        Optional<String> fault = settings.epilog().orElseThrow().run(a.launch, nodeName, exit);
+        if (fault.isEmpty()) {
+            return;
+        }
+        LogFields.job(a.id.jobId()).withNode(nodeName).log(LOG, Level.WARNING,
+                nodeName + ": after job " + a.id + ": " + fault.get() + "; the node asks to be drained");
+        for (Consumer<String> l : drainListeners) {
+            try {
+                l.accept(fault.get());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "drain listener failed", e);
             }
         }
     }

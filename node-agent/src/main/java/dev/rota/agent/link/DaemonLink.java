@@ -84,6 +84,8 @@ public final class DaemonLink implements AutoCloseable {
     private volatile boolean closed;
     /** {@link System#nanoTime()} of the last contact with the daemon (see {@link #sinceContact}). */
     private volatile long lastContactNanos = System.nanoTime();
+    /** Drain requests not yet sent; confined to the link thread. */
+    private final java.util.ArrayDeque<String> pendingDrains = new java.util.ArrayDeque<>();
 
     private DaemonLink(ManagedChannel channel, String daemon, Identity identity, JobSupervisor supervisor,
             Duration heartbeat, Supplier<NodeHealth> health) {
@@ -127,6 +129,7 @@ public final class DaemonLink implements AutoCloseable {
             Duration heartbeat, Supplier<NodeHealth> health) {
         DaemonLink link = new DaemonLink(channel, daemon, identity, supervisor, heartbeat, health);
         supervisor.addListener(link::reportEnded);
+        supervisor.addDrainListener(link::requestDrain);
         link.run(link::connect);
         return link;
     }
@@ -148,6 +151,29 @@ public final class DaemonLink implements AutoCloseable {
     /** Sends {@code ended} on the stream if one is open; otherwise the next Register carries it. Any thread. */
     public void reportEnded(AllocationEnded ended) {
         run(() -> send(AgentMessage.newBuilder().setAllocationEnded(ended).build()));
+    }
+
+    /**
+     * Asks rotad to drain this node for {@code reason} (a failed epilog). Sent once the stream is
+     * answered; kept until then, across reconnects (not across an agent restart). Any thread.
+     */
+    public void requestDrain(String reason) {
+        run(() -> {
+            pendingDrains.add(reason);
+            flushDrains();
+        });
+    }
+
+    /** On the link thread: sends the drain requests kept, if the stream is answered. */
+    private void flushDrains() {
+        while (connected && !pendingDrains.isEmpty()) {
+            String reason = pendingDrains.getFirst();
+            if (!send(AgentMessage.newBuilder().setDrain(dev.rota.agent.v1.DrainRequest.newBuilder()
+                    .setReason(reason)).build())) {
+                return;
+            }
+            pendingDrains.removeFirst();
+        }
     }
 
     /** The node's health changed: send a heartbeat with it now rather than at the next beat. Any thread. */
@@ -244,6 +270,7 @@ public final class DaemonLink implements AutoCloseable {
         }
         connected = true;
         backoff.reset();
+        flushDrains();
         if (state != State.CONNECTED) {
             LOG.info(identity.nodeName() + ": registered with rotad at " + daemon);
             state = State.CONNECTED;
