@@ -106,4 +106,55 @@ class ExecutionIT {
         Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         return file;
     }
+
+    /**
+     * A root agent runs a job as the user who submitted it, and refuses one submitted by root.
+     * Skipped unless the test runs as root with useradd at hand: only root can make a user and
+     * switch to it.
+     */
+    @Test
+    void a_root_agent_runs_each_job_as_its_submitter_and_none_as_root(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "not root: only root can run a job as another user");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/useradd")),
+                "no /usr/sbin/useradd to create a test user");
+        String user = "rota-it" + java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000, 999_999);
+        sh("useradd", "--create-home", "--user-group", "--shell", "/bin/bash", user);
+        try (RotaProcesses cluster = new RotaProcesses(dir)) {
+            cluster.agentsRunJobsAsSubmitters().startDaemon().startAgent("node-1", 1);
+            Path work = Files.createDirectories(dir.resolve("work"));
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            sh("chown", user, work.toString());
+
+            long id = cluster.jobsAs(user).submitJob(dev.rota.api.v1.SubmitJobRequest.newBuilder()
+                    .setSpec(dev.rota.api.v1.JobSpec.newBuilder().setName("mine").setNodes(1)
+                            .setScript("#!/bin/bash\necho \"$(id -un) $(id -u) $HOME\"\n")
+                            .setWorkingDir(work.toString())
+                            .setTimeLimit(com.google.protobuf.Duration.newBuilder().setSeconds(60)))
+                    .build()).getJobId();
+
+            Job job = awaitEnd(cluster, id);
+            assertThat(job.getState()).as("%s\n%s", job, cluster.log("node-1")).isEqualTo(JobState.JOB_STATE_COMPLETED);
+            String uid = new String(new ProcessBuilder("id", "-u", user).start().getInputStream().readAllBytes()).strip();
+            assertThat(Files.readString(work.resolve("rota-" + id + ".out")))
+                    .isEqualTo(user + " " + uid + " /home/" + user + "\n");
+
+            Files.writeString(work.resolve("root.sh"), "#!/bin/bash\ntouch ran-as-root\n");
+            long rootJob = jobId(cluster.rota(work, "submit", "root.sh"));
+            Job refused = awaitEnd(cluster, rootJob);
+            assertThat(refused.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+            assertThat(refused.getReason()).contains("this agent runs no job as root unless started with --allow-root-jobs");
+            assertThat(work.resolve("ran-as-root")).doesNotExist();
+        } finally {
+            sh("userdel", "--remove", user);
+        }
+    }
+
+    private static void sh(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+    }
 }

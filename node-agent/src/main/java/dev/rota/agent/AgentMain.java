@@ -2,6 +2,8 @@ package dev.rota.agent;
 
 import dev.rota.agent.exec.AdminScript;
 import dev.rota.agent.exec.ExecutionSettings;
+import dev.rota.agent.exec.JobSupervisor;
+import dev.rota.agent.exec.RunAs;
 import dev.rota.agent.gpu.GpuInventories;
 import dev.rota.agent.gpu.GpuInventory;
 import dev.rota.agent.health.DmesgKernelLog;
@@ -148,6 +150,16 @@ public final class AgentMain implements Callable<Integer> {
             description = "Seconds the epilog may run before it is killed and counted as failed (default: ${DEFAULT-VALUE}).")
     double epilogTimeoutSeconds;
 
+    @Option(names = "--allow-root-jobs",
+            description = "Let jobs run as root: jobs submitted by root (agent as root), or every job (agent as root "
+                    + "with --jobs-as-agent-user). Refused by default.")
+    boolean allowRootJobs;
+
+    @Option(names = "--jobs-as-agent-user",
+            description = "Run every job as the agent's own user, whoever submitted it (for tests and single-user "
+                    + "hosts). Default: an agent running as root runs each job as its submitter.")
+    boolean jobsAsAgentUser;
+
     @Option(names = "--keep-jobs-on-exit",
             description = "Leave running jobs alone when the agent stops (default: kill them).")
     boolean keepJobs;
@@ -206,8 +218,10 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     private ExecutionSettings execution() {
+        boolean root = JobSupervisor.AGENT_UID == 0;
+        RunAs runAs = root && !jobsAsAgentUser ? RunAs.SUBMITTER : RunAs.AGENT_USER;
         return new ExecutionSettings(adminScript("prolog", prolog, prologTimeoutSeconds),
-                adminScript("epilog", epilog, epilogTimeoutSeconds));
+                adminScript("epilog", epilog, epilogTimeoutSeconds), runAs, allowRootJobs);
     }
 
     private Optional<AdminScript> adminScript(String kind, Path program, double timeoutSeconds) {

@@ -85,6 +85,15 @@ public final class JobSupervisor implements AutoCloseable {
     private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
     static final String SETSID = firstExecutable("/usr/bin/setsid", "/bin/setsid", "setsid");
     private static final String BASH = firstExecutable("/bin/bash", "/usr/bin/bash", "bash");
+    private static final String SETPRIV = firstExecutable("/usr/bin/setpriv", "/bin/setpriv", "setpriv");
+    /**
+     * Run as the job's user: opens stdout ($1) and stderr ($2, or stdout when empty) as that user, so
+     * that the agent never creates a file where the user names it, then runs the script.
+     */
+    private static final String OPEN_AND_RUN = "exec >\"$1\" || exit 125; if [ -n \"$2\" ]; then exec 2>\"$2\" || exit 125; "
+            + "else exec 2>&1; fi; shift 2; exec " + BASH + " \"$@\"";
+    /** The agent's effective uid ({@code /proc/self} belongs to it); -1 where that cannot be read. */
+    public static final long AGENT_UID = agentUid();
     private static final File DEV_NULL = new File("/dev/null");
 
     private enum Phase { RUNNING, KILLING, ENDED }
@@ -101,6 +110,10 @@ public final class JobSupervisor implements AutoCloseable {
         Path spool;
         final Set<RunningTask> tasks = new HashSet<>();
         final Set<ProcessHandle> seen = new HashSet<>();
+        /** Whom its processes run as; null for the agent's own user. */
+        PosixUser user;
+        /** Why its tasks cannot run here (the user could not be resolved), or null. */
+        String userError;
         /** Whether the admin prolog is still running for it here (the work has not started). */
         boolean inProlog;
         /** The pending {@code --signal} warning, if any. */
@@ -193,6 +206,16 @@ public final class JobSupervisor implements AutoCloseable {
             }
         };
         timer.scheduleWithFixedDelay(this::sweep, SWEEP.toMillis(), SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+        if (settings.runAs() == RunAs.SUBMITTER) {
+            LOG.info(nodeName + ": jobs run as the users who submitted them" + (settings.allowRootJobs() ? ""
+                    : "; jobs of root are refused (--allow-root-jobs allows them)"));
+        } else if (AGENT_UID != 0) {
+            LOG.info(nodeName + ": this agent is not root (uid " + AGENT_UID + "): every job runs as "
+                    + System.getProperty("user.name") + ", whoever submitted it");
+        } else {
+            LOG.info(nodeName + ": every job runs as root, the agent's own user"
+                    + (settings.allowRootJobs() ? "" : "; without --allow-root-jobs every job is refused"));
+        }
     }
 
     public String nodeName() {
@@ -290,6 +313,12 @@ public final class JobSupervisor implements AutoCloseable {
             }
             a.inProlog = false;
             if (!a.launch.getBatchHost()) {
+                try {
+                    a.user = jobUser(a.launch);
+                } catch (LaunchFailure e) {
+                    a.userError = e.getMessage();
+                    LOG.warning(nodeName + ": job " + id + ": " + e.getMessage() + "; its tasks cannot run here");
+                }
                 scheduleWarning(a);
                 return;
             }
@@ -434,9 +463,8 @@ public final class JobSupervisor implements AutoCloseable {
      */
     public Optional<RunningTask> startTask(StepGrant grant, List<String> argv, Map<String, String> environment,
             Path workingDir) throws IOException {
-        List<String> cmd = new ArrayList<>(argv.size() + 1);
+        List<String> cmd = new ArrayList<>(argv.size() + 6);
         cmd.add(SETSID);
-        cmd.addAll(argv);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workingDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
         pb.environment().clear();
@@ -448,6 +476,13 @@ public final class JobSupervisor implements AutoCloseable {
             if (closed || a == null || a.phase != Phase.RUNNING) {
                 return Optional.empty();
             }
+            if (a.userError != null) {
+                throw new IOException(a.userError);
+            }
+            if (a.user != null) {
+                cmd.addAll(becomeUser(a.user));
+            }
+            cmd.addAll(argv);
             pb.environment().put("PATH", localWrappers(a) + File.pathSeparator
                     + environment.getOrDefault("PATH", DEFAULT_PATH));
             // Started under the lock so that a concurrent kill either sees the task or refuses it.
@@ -539,9 +574,11 @@ public final class JobSupervisor implements AutoCloseable {
         if (out.equals(err)) {
             err = null;
         }
-        checkWritable(out, "output");
+        PosixUser user = jobUser(l);
+        a.user = user;
+        checkWritable(out, "output", user);
         if (err != null) {
-            checkWritable(err, "error");
+            checkWritable(err, "error", user);
         }
 
         Path dir = spoolDir.resolve("job-" + a.id);
@@ -552,29 +589,54 @@ public final class JobSupervisor implements AutoCloseable {
             Files.writeString(script, l.getScript(), StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
             writeWrappers(bin);
+            if (user != null) {
+                handOver(dir, user);
+            }
         } catch (IOException | UnsupportedOperationException e) {
+            deleteTree(dir);
             throw new LaunchFailure("cannot write the job script to " + dir + ": " + e);
         }
         a.spool = dir;
 
         List<String> cmd = new ArrayList<>();
         cmd.add(SETSID);
-        cmd.add(BASH);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(wd.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+        if (user != null) {
+            cmd.addAll(becomeUser(user));
+            cmd.addAll(List.of(BASH, "-c", OPEN_AND_RUN, "rota-batch", out.toString(),
+                    err == null ? "" : err.toString()));
+            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        } else {
+            cmd.add(BASH);
+            pb.redirectOutput(ProcessBuilder.Redirect.to(out.toFile()));
+            if (err == null) {
+                pb.redirectErrorStream(true);
+            } else {
+                pb.redirectError(ProcessBuilder.Redirect.to(err.toFile()));
+            }
+        }
         cmd.add(script.toString());
         cmd.addAll(l.getScriptArgsList());
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(wd.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
-                .redirectOutput(ProcessBuilder.Redirect.to(out.toFile()));
-        if (err == null) {
-            pb.redirectErrorStream(true);
-        } else {
-            pb.redirectError(ProcessBuilder.Redirect.to(err.toFile()));
-        }
         try {
             Map<String, String> env = pb.environment();
-            env.keySet().retainAll(AGENT_VARS);
-            env.putAll(l.getEnvironmentMap());
-            env.putAll(TaskEnvironment.batch(l, a.nodeIndex));
+            if (user != null) {
+                // A clean environment: nothing of the agent's, the job's, then who the user is.
+                env.clear();
+                env.put("PATH", DEFAULT_PATH);
+                env.putAll(l.getEnvironmentMap());
+                env.putAll(TaskEnvironment.batch(l, a.nodeIndex));
+                env.put("HOME", user.home());
+                env.put("USER", user.name());
+                env.put("LOGNAME", user.name());
+                if (!user.shell().isEmpty()) {
+                    env.put("SHELL", user.shell());
+                }
+            } else {
+                env.keySet().retainAll(AGENT_VARS);
+                env.putAll(l.getEnvironmentMap());
+                env.putAll(TaskEnvironment.batch(l, a.nodeIndex));
+            }
             env.put("PATH", bin + File.pathSeparator + env.getOrDefault("PATH", DEFAULT_PATH));
             a.batch = pb.start();
         } catch (IOException | RuntimeException e) {
@@ -606,6 +668,94 @@ public final class JobSupervisor implements AutoCloseable {
             a.spool = bin.getParent();
         }
         return bin;
+    }
+
+    /**
+     * Whom the job's processes run as: null for the agent's own user, else the submitter.
+     *
+     * @throws LaunchFailure when the job may not run (as root without {@code allowRootJobs}) or its
+     *                       user is unknown here
+     */
+    private PosixUser jobUser(LaunchJob l) throws LaunchFailure {
+        if (settings.runAs() == RunAs.AGENT_USER) {
+            if (AGENT_UID == 0 && !settings.allowRootJobs()) {
+                throw new LaunchFailure("this agent runs as root and runs jobs as itself; it runs no job as root "
+                        + "unless started with --allow-root-jobs");
+            }
+            return null;
+        }
+        PosixUser user;
+        try {
+            user = PosixUser.lookup(l.getUser()).orElseThrow(() -> new LaunchFailure(
+                    "user '" + l.getUser() + "' does not exist on " + nodeName));
+        } catch (IOException e) {
+            throw new LaunchFailure("cannot look up user '" + l.getUser() + "' on " + nodeName + ": " + e.getMessage());
+        }
+        if (user.isRoot() && !settings.allowRootJobs()) {
+            throw new LaunchFailure("job of " + user.name() + " refused: this agent runs no job as root "
+                    + "unless started with --allow-root-jobs");
+        }
+        return user;
+    }
+
+    /** {@code setpriv} taking {@code user}'s uid, gid and supplementary groups, then running what follows. */
+    private static List<String> becomeUser(PosixUser user) {
+        return List.of(SETPRIV, "--reuid=" + user.uid(), "--regid=" + user.gid(), "--init-groups", "--");
+    }
+
+    /**
+     * Gives the job's spool directory to its user, and lets every user through (not read) the spool
+     * directory above it, so that the script and the srun wrapper can be run as that user.
+     */
+    private void handOver(Path jobDir, PosixUser user) throws IOException {
+        Files.setPosixFilePermissions(spoolDir, PosixFilePermissions.fromString("rwx--x--x"));
+        try (Stream<Path> paths = Files.walk(jobDir)) {
+            for (Path p : paths.toList()) {
+                Files.setAttribute(p, "unix:uid", (int) user.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(p, "unix:gid", (int) user.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+        Files.setPosixFilePermissions(jobDir, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    /** Opens (creating) {@code file} for writing as {@code user} (the agent's user when null), to fail early and clearly. */
+    private static void checkWritable(Path file, String kind, PosixUser user) throws LaunchFailure {
+        if (user == null) {
+            checkWritable(file, kind);
+            return;
+        }
+        List<String> cmd = new ArrayList<>(becomeUser(user));
+        cmd.addAll(List.of(BASH, "-c", ": >> \"$1\"", "rota-check", file.toString()));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL)).start();
+            String output = new String(p.getInputStream().readNBytes(4096), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new LaunchFailure("cannot open " + kind + " file " + file + " as user " + user.name()
+                        + ": the check did not finish in 10 s");
+            }
+            if (p.exitValue() != 0) {
+                String why = output.strip().lines().findFirst().orElse("exit " + p.exitValue())
+                        .replaceFirst("^rota-check: (line \\d+: )?", "");
+                throw new LaunchFailure("cannot open " + kind + " file " + file + " as user " + user.name() + ": "
+                        + why);
+            }
+        } catch (IOException e) {
+            throw new LaunchFailure("cannot check " + kind + " file " + file + " as user " + user.name() + ": "
+                    + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LaunchFailure("interrupted while checking " + kind + " file " + file);
+        }
+    }
+
+    private static long agentUid() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static void checkWritable(Path file, String kind) throws LaunchFailure {
