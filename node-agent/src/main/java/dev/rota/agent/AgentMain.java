@@ -2,6 +2,7 @@ package dev.rota.agent;
 
 import dev.rota.agent.exec.AdminScript;
 import dev.rota.agent.exec.ExecutionSettings;
+import dev.rota.agent.exec.JobCgroups;
 import dev.rota.agent.exec.JobSupervisor;
 import dev.rota.agent.exec.RunAs;
 import dev.rota.agent.gpu.GpuInventories;
@@ -160,6 +161,19 @@ public final class AgentMain implements Callable<Integer> {
                     + "hosts). Default: an agent running as root runs each job as its submitter.")
     boolean jobsAsAgentUser;
 
+    @Option(names = "--cgroup-root", paramLabel = "DIR", defaultValue = "/sys/fs/cgroup",
+            description = "The cgroup v2 mount (default: ${DEFAULT-VALUE}).")
+    Path cgroupRoot;
+
+    @Option(names = "--cgroup-parent", paramLabel = "PATH", defaultValue = JobCgroups.DEFAULT_PARENT,
+            description = "The cgroup, relative to --cgroup-root, under which each job gets its own "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String cgroupParent;
+
+    @Option(names = "--no-cgroups",
+            description = "Make no job cgroups: --mem and --cpus-per-task are not enforced.")
+    boolean noCgroups;
+
     @Option(names = "--keep-jobs-on-exit",
             description = "Leave running jobs alone when the agent stops (default: kill them).")
     boolean keepJobs;
@@ -221,7 +235,8 @@ public final class AgentMain implements Callable<Integer> {
         boolean root = JobSupervisor.AGENT_UID == 0;
         RunAs runAs = root && !jobsAsAgentUser ? RunAs.SUBMITTER : RunAs.AGENT_USER;
         return new ExecutionSettings(adminScript("prolog", prolog, prologTimeoutSeconds),
-                adminScript("epilog", epilog, epilogTimeoutSeconds), runAs, allowRootJobs);
+                adminScript("epilog", epilog, epilogTimeoutSeconds), runAs, allowRootJobs,
+                noCgroups ? Optional.empty() : Optional.of(new ExecutionSettings.Cgroups(cgroupRoot, cgroupParent)));
     }
 
     private Optional<AdminScript> adminScript(String kind, Path program, double timeoutSeconds) {

@@ -170,6 +170,16 @@ public final class NodeAgent implements AutoCloseable {
         return supervisor.running().size();
     }
 
+    /** Whether jobs get cgroups here, so that {@code --mem} and {@code --cpus-per-task} hold. */
+    public boolean limitsEnforced() {
+        return supervisor.limitsEnforced();
+    }
+
+    /** Why {@link #limitsEnforced()} is false; empty when it is true. */
+    public String limitsNotEnforcedBecause() {
+        return supervisor.limitsNotEnforcedBecause();
+    }
+
     /** Stops the link and the StepService, and kills the jobs unless configured not to. Idempotent. */
     @Override
     public void close() {

@@ -110,6 +110,8 @@ public final class JobSupervisor implements AutoCloseable {
         Path spool;
         final Set<RunningTask> tasks = new HashSet<>();
         final Set<ProcessHandle> seen = new HashSet<>();
+        /** Its cgroup on this node, or null (no cgroups, or not made yet). */
+        Path cgroup;
         /** Whom its processes run as; null for the agent's own user. */
         PosixUser user;
         /** Why its tasks cannot run here (the user could not be resolved), or null. */
@@ -140,6 +142,9 @@ public final class JobSupervisor implements AutoCloseable {
     private final List<Consumer<AllocationEnded>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> drainListeners = new CopyOnWriteArrayList<>();
     private final ExecutionSettings settings;
+    /** Per-job cgroups, or null when limits are not enforced ({@link #limitsNotEnforcedBecause}). */
+    private final JobCgroups cgroups;
+    private final String limitsNotEnforcedBecause;
     /** Runs prologs and epilogs, which may take long, off the supervisor thread. */
     private final java.util.concurrent.ExecutorService adminScripts;
     private final Map<AllocationId, Allocation> allocations = new LinkedHashMap<>();
@@ -206,6 +211,28 @@ public final class JobSupervisor implements AutoCloseable {
             }
         };
         timer.scheduleWithFixedDelay(this::sweep, SWEEP.toMillis(), SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+        JobCgroups found = null;
+        String why;
+        if (settings.cgroups().isEmpty()) {
+            why = "no cgroups configured";
+        } else {
+            ExecutionSettings.Cgroups c = settings.cgroups().get();
+            switch (JobCgroups.detect(c.root(), c.parent())) {
+                case JobCgroups.Detection.Enforcing e -> {
+                    found = e.cgroups();
+                    why = "";
+                }
+                case JobCgroups.Detection.NotEnforcing n -> why = n.why();
+            }
+        }
+        this.cgroups = found;
+        this.limitsNotEnforcedBecause = why;
+        if (found != null) {
+            LOG.info(nodeName + ": jobs run in their own cgroups under " + found.parent()
+                    + " (--mem as memory.max, --cpus-per-task as cpuset.cpus)");
+        } else if (settings.cgroups().isPresent()) {
+            LOG.warning(nodeName + ": --mem and --cpus-per-task are not enforced: " + why);
+        }
         if (settings.runAs() == RunAs.SUBMITTER) {
             LOG.info(nodeName + ": jobs run as the users who submitted them" + (settings.allowRootJobs() ? ""
                     : "; jobs of root are refused (--allow-root-jobs allows them)"));
@@ -220,6 +247,16 @@ public final class JobSupervisor implements AutoCloseable {
 
     public String nodeName() {
         return nodeName;
+    }
+
+    /** Whether jobs get cgroups here, so that {@code --mem} and {@code --cpus-per-task} hold. */
+    public boolean limitsEnforced() {
+        return cgroups != null;
+    }
+
+    /** Why {@link #limitsEnforced()} is false; empty when it is true. */
+    public String limitsNotEnforcedBecause() {
+        return limitsNotEnforcedBecause;
     }
 
     /**
@@ -315,6 +352,7 @@ public final class JobSupervisor implements AutoCloseable {
             if (!a.launch.getBatchHost()) {
                 try {
                     a.user = jobUser(a.launch);
+                    makeCgroup(a);
                 } catch (LaunchFailure e) {
                     a.userError = e.getMessage();
                     LOG.warning(nodeName + ": job " + id + ": " + e.getMessage() + "; its tasks cannot run here");
@@ -366,6 +404,7 @@ public final class JobSupervisor implements AutoCloseable {
         Path spool = null;
         boolean releasedNow = false;
         Allocation epilogFor = null;
+        Allocation releasedAllocation = null;
         synchronized (this) {
             Allocation a = allocations.get(id);
             if (a == null) {
@@ -383,6 +422,7 @@ public final class JobSupervisor implements AutoCloseable {
                 } else {
                     release(a);
                     releasedNow = true;
+                    releasedAllocation = a;
                     spool = a.spool;
                     if (a.nodeIndex >= 0 && settings.epilog().isPresent()) {
                         epilogFor = a;
@@ -400,6 +440,10 @@ public final class JobSupervisor implements AutoCloseable {
         LogFields.job(id.jobId()).withNode(nodeName).log(LOG, Level.INFO,
                 nodeName + ": killing job " + id + " with " + signal + ", grace " + grace.toMillis() + " ms");
         CompletableFuture<Void> done = startTermination(targets, signal, grace, "job " + id);
+        if (releasedNow) {
+            Allocation gone = releasedAllocation;
+            done = done.whenComplete((v, t) -> dropCgroup(gone));
+        }
         if (epilogFor != null) {
             Allocation a = epilogFor;
             // Once the job's processes here are gone; off the supervisor thread, as it may take long.
@@ -479,6 +523,9 @@ public final class JobSupervisor implements AutoCloseable {
             if (a.userError != null) {
                 throw new IOException(a.userError);
             }
+            if (a.cgroup != null) {
+                cmd.addAll(JobCgroups.enterCommand(BASH, a.cgroup));
+            }
             if (a.user != null) {
                 cmd.addAll(becomeUser(a.user));
             }
@@ -503,6 +550,7 @@ public final class JobSupervisor implements AutoCloseable {
     public void close() {
         List<CompletableFuture<Void>> kills = new ArrayList<>();
         List<Path> spools = new ArrayList<>();
+        List<Allocation> killed = new ArrayList<>();
         synchronized (this) {
             if (closed) {
                 return;
@@ -513,6 +561,7 @@ public final class JobSupervisor implements AutoCloseable {
                     continue; // an exit remembered from the journal: nothing to kill, and it stays journalled
                 }
                 kills.add(startTermination(targetsOf(a), "TERM", CLOSE_GRACE, "job " + a.id));
+                killed.add(a);
                 if (a.spool != null) {
                     spools.add(a.spool);
                 }
@@ -530,6 +579,7 @@ public final class JobSupervisor implements AutoCloseable {
         timer.shutdownNow();
         adminScripts.shutdownNow();
         spools.forEach(JobSupervisor::deleteTree);
+        killed.forEach(this::dropCgroup);
     }
 
     /**
@@ -598,8 +648,18 @@ public final class JobSupervisor implements AutoCloseable {
         }
         a.spool = dir;
 
+        try {
+            makeCgroup(a);
+        } catch (LaunchFailure e) {
+            deleteTree(dir);
+            a.spool = null;
+            throw e;
+        }
         List<String> cmd = new ArrayList<>();
         cmd.add(SETSID);
+        if (a.cgroup != null) {
+            cmd.addAll(JobCgroups.enterCommand(BASH, a.cgroup));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(wd.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
         if (user != null) {
@@ -642,6 +702,7 @@ public final class JobSupervisor implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             deleteTree(dir);
             a.spool = null;
+            dropCgroup(a);
             throw new LaunchFailure("cannot start the batch script: " + e.getMessage());
         }
     }
@@ -668,6 +729,28 @@ public final class JobSupervisor implements AutoCloseable {
             a.spool = bin.getParent();
         }
         return bin;
+    }
+
+    /** Guarded by this. Makes the allocation's cgroup with its limits, where cgroups are on. */
+    private void makeCgroup(Allocation a) throws LaunchFailure {
+        if (cgroups == null || a.cgroup != null) {
+            return;
+        }
+        LaunchJob l = a.launch;
+        try {
+            a.cgroup = cgroups.create("job-" + a.id, l.getMemPerNodeBytes(),
+                    l.getCpusPerTask() * Math.max(1, l.getNtasksPerNode()));
+        } catch (IOException | RuntimeException e) {
+            throw new LaunchFailure("cannot make the job's cgroup under " + cgroups.parent() + ": " + e.getMessage());
+        }
+    }
+
+    /** Removes the allocation's cgroup (once its processes are gone). */
+    private void dropCgroup(Allocation a) {
+        Path cg = a.cgroup;
+        if (cgroups != null && cg != null) {
+            cgroups.remove(cg);
+        }
     }
 
     /**
@@ -902,7 +985,7 @@ public final class JobSupervisor implements AutoCloseable {
         List<String> markers = List.of(
                 TaskEnvironment.ALLOCATION + "=" + TaskEnvironment.allocationMarker(a.launch),
                 TaskEnvironment.NODE_NAME + "=" + nodeName);
-        return new Termination.Targets(leaders, leaders, a.seen, markers);
+        return new Termination.Targets(leaders, leaders, a.seen, markers, Optional.ofNullable(a.cgroup));
     }
 
     private CompletableFuture<Void> startTermination(Termination.Targets targets, String signal, Duration grace,

@@ -21,6 +21,7 @@ import java.util.TreeMap;
  *                    ending it NODE_FAIL
  * @param qos         the quality of service asked for; empty until the engine fills in the default
  * @param signal      {@code --signal}: a signal sent shortly before the time limit; empty for none
+ * @param limits      {@code --mem} and {@code --cpus-per-task}, enforced by the agents where they can
  */
 public record JobSpec(
         String name,
@@ -39,7 +40,8 @@ public record JobSpec(
         SortedMap<String, String> environment,
         boolean requeue,
         String qos,
-        Optional<WarnSignal> signal) {
+        Optional<WarnSignal> signal,
+        NodeLimits limits) {
 
     /** A spec without {@code --signal}. */
     public JobSpec(String name, String user, String account, String partition, int nodes, int tasksPerNode,
@@ -47,7 +49,16 @@ public record JobSpec(
             String outputPattern, String errorPattern, SortedMap<String, String> environment, boolean requeue,
             String qos) {
         this(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script, scriptArgs,
-                workingDir, outputPattern, errorPattern, environment, requeue, qos, Optional.empty());
+                workingDir, outputPattern, errorPattern, environment, requeue, qos, Optional.empty(), NodeLimits.NONE);
+    }
+
+    /** A spec without {@code --mem} and {@code --cpus-per-task}. */
+    public JobSpec(String name, String user, String account, String partition, int nodes, int tasksPerNode,
+            int gpusPerNode, Duration timeLimit, String script, List<String> scriptArgs, String workingDir,
+            String outputPattern, String errorPattern, SortedMap<String, String> environment, boolean requeue,
+            String qos, Optional<WarnSignal> signal) {
+        this(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script, scriptArgs,
+                workingDir, outputPattern, errorPattern, environment, requeue, qos, signal, NodeLimits.NONE);
     }
 
     /**
@@ -73,6 +84,7 @@ public record JobSpec(
         Objects.requireNonNull(errorPattern, "errorPattern");
         Objects.requireNonNull(qos, "qos");
         Objects.requireNonNull(signal, "signal");
+        Objects.requireNonNull(limits, "limits");
         if (nodes < 1) {
             throw new IllegalArgumentException("nodes must be at least 1: " + nodes);
         }
@@ -93,19 +105,27 @@ public record JobSpec(
     public JobSpec withEnvironment(Map<String, String> env) {
         return new JobSpec(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
                 scriptArgs, workingDir, outputPattern, errorPattern, Environment.of(new TreeMap<>(env)), requeue, qos,
-                signal);
+                signal, limits);
     }
 
     /** A copy charged to {@code newAccount} under {@code newQos}, in {@code newPartition}: what the engine resolved. */
     public JobSpec resolved(String newAccount, String newPartition, String newQos) {
         return new JobSpec(name, user, newAccount, newPartition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
-                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, newQos, signal);
+                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, newQos, signal,
+                limits);
     }
 
     /** A copy with {@code --signal} set (or cleared, with empty). */
     public JobSpec withSignal(Optional<WarnSignal> newSignal) {
         return new JobSpec(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
-                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, qos, newSignal);
+                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, qos, newSignal,
+                limits);
+    }
+
+    /** A copy with other {@code --mem} and {@code --cpus-per-task}. */
+    public JobSpec withLimits(NodeLimits newLimits) {
+        return new JobSpec(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
+                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, qos, signal, newLimits);
     }
 
     public int totalGpus() {

@@ -7,6 +7,7 @@ import dev.rota.core.job.JobId;
 import dev.rota.core.job.JobSpec;
 import dev.rota.core.job.JobState;
 import dev.rota.core.job.NodeAllocation;
+import dev.rota.core.job.NodeLimits;
 import dev.rota.core.job.WarnSignal;
 import dev.rota.core.node.Drain;
 import dev.rota.core.node.Gpu;
@@ -40,7 +41,8 @@ public final class StorageCodec {
                 .setTimeLimitSeconds(s.timeLimit().toSeconds()).setScript(s.script()).addAllScriptArgs(s.scriptArgs())
                 .setWorkingDir(s.workingDir()).setOutputPattern(s.outputPattern()).setErrorPattern(s.errorPattern())
                 .setEnvironmentBlob(environmentBlob(s.environment())).setNoRequeue(!s.requeue())
-                .setQos(s.qos()).setSignal(s.signal().map(WarnSignal::toString).orElse("")).build();
+                .setQos(s.qos()).setSignal(s.signal().map(WarnSignal::toString).orElse(""))
+                .setMemPerNodeBytes(s.limits().memoryBytes()).setCpusPerTask(s.limits().cpusPerTask()).build();
         StoredJob.Builder b = StoredJob.newBuilder()
                 .setId(job.id().value()).setSpec(spec).setState(job.state().name()).setReason(job.reason())
                 .setSubmitTimeMs(millis(job.submitTime())).setStartTimeMs(millis(job.startTime()))
@@ -64,7 +66,8 @@ public final class StorageCodec {
                 s.getEnvironmentBlob().isEmpty() ? Environment.of(s.getEnvironmentMap())
                         : Environment.decodedLater(s.getEnvironmentBlob(), StorageCodec::decodeEnvironment),
                 !s.getNoRequeue(), s.getQos(),
-                s.getSignal().isEmpty() ? Optional.empty() : Optional.of(WarnSignal.parse(s.getSignal())));
+                s.getSignal().isEmpty() ? Optional.empty() : Optional.of(WarnSignal.parse(s.getSignal())),
+                new NodeLimits(s.getMemPerNodeBytes(), s.getCpusPerTask()));
         List<NodeAllocation> allocation = new ArrayList<>();
         for (StoredNodeAllocation a : j.getAllocationList()) {
             allocation.add(new NodeAllocation(a.getNode(), a.getGpuIndicesList()));
