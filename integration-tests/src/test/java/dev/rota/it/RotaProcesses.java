@@ -154,6 +154,20 @@ final class RotaProcesses implements AutoCloseable {
         jobs.forEach(ProcessHandle::destroyForcibly);
     }
 
+    /**
+     * SIGKILL to one agent's JVM only, as when the agent crashes on a host that stays up: its jobs,
+     * each under its own rota-stepd, keep running for the next agent to re-adopt.
+     */
+    void killAgentOnly(String name) {
+        Process agent = agents.get(name);
+        agent.destroyForcibly();
+        try {
+            agent.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGKILL to rotad: no shutdown hook, no flush; what was acknowledged must already be on disk. */
     void killDaemon() {
         channel.shutdownNow();

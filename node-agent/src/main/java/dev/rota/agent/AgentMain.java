@@ -175,7 +175,8 @@ public final class AgentMain implements Callable<Integer> {
     boolean noCgroups;
 
     @Option(names = "--keep-jobs-on-exit",
-            description = "Leave running jobs alone when the agent stops (default: kill them).")
+            description = "Leave running jobs alone when the agent stops (default: kill them); the next agent on "
+                    + "the same --spool-dir re-adopts them and reports their exits.")
     boolean keepJobs;
 
     @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:ROTA_LOG_FORMAT:-text}",

@@ -39,10 +39,11 @@ import java.util.logging.Logger;
  * Register and Heartbeat carries the latest report, and a change of verdict sends a heartbeat at once.
  *
  * <p>{@link #close()} stops the link and the StepService; with
- * {@link AgentConfig#killJobsOnClose()} (the default) it also kills every job it runs. That default
- * is deliberate: an agent that restarts cannot adopt the processes of its predecessor, so rotad
- * ends those jobs (NODE_FAIL) and reuses their GPUs; jobs left running would then share GPUs with
- * new ones. Choose {@code false} only to keep work alive across a short, deliberate agent stop.
+ * {@link AgentConfig#killJobsOnClose()} (the default) it also kills every job it runs. With
+ * {@code false} the batch scripts keep running under their rota-stepd, and the next agent on the same
+ * spool directory re-adopts them and reports their exits (see {@link JobSupervisor}); the restart must
+ * come within rotad's node-down timeout, or rotad requeues the jobs while they still run. srun tasks
+ * on other nodes are not re-adopted: their gRPC streams end with the agent.
  *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */

@@ -66,7 +66,16 @@ import java.util.stream.Stream;
  * <p><b>Idempotency.</b> A repeated launch of a known or recently released (job, attempt) is
  * ignored; a kill of an unknown allocation does nothing.
  *
- * <p>Jobs run as the agent's user. The batch script's environment is the agent's {@code PATH},
+ * <p><b>rota-stepd.</b> Each batch script runs under {@code rota-stepd} (a bash script shipped as a
+ * resource and written into the job's directory), like Slurm's slurmstepd: started under setsid, it
+ * starts the script in a session of its own, records its pid ({@code job.pid}) and, atomically, its
+ * exit status ({@code exit-status}) in {@code <spool>/job-<id>.<attempt>/}, beside the launch record
+ * ({@code launch.pb}) and its own pid ({@code stepd.pid}). It outlives the agent: a supervisor
+ * constructed on the same spool re-adopts every job found there whose rota-stepd still runs, and
+ * reports those that ended meanwhile. Kills spare rota-stepd, so that it can record the exit.
+ *
+ * <p>Whom jobs run as, their cgroups and the admin prolog and epilog follow {@link ExecutionSettings}.
+ * As the agent's user, the batch script's environment is the agent's {@code PATH},
  * {@code HOME}, {@code USER}, {@code LOGNAME}, {@code LANG}, {@code TZ} and {@code TMPDIR}, then the
  * submitter's environment, then {@link TaskEnvironment#batch}; {@code PATH} starts with the job's
  * {@code bin} directory holding {@code srun} and {@code scontrol}. Files live in
@@ -92,6 +101,14 @@ public final class JobSupervisor implements AutoCloseable {
      */
     private static final String OPEN_AND_RUN = "exec >\"$1\" || exit 125; if [ -n \"$2\" ]; then exec 2>\"$2\" || exit 125; "
             + "else exec 2>&1; fi; shift 2; exec " + BASH + " \"$@\"";
+    /** Files of a batch job's directory that rota-stepd and the agent keep, for re-adoption. */
+    static final String STEPD = "stepd";
+    static final String STEPD_PID = "stepd.pid";
+    static final String JOB_PID = "job.pid";
+    static final String EXIT_STATUS = "exit-status";
+    static final String LAUNCH = "launch.pb";
+    static final String STARTED = "started-ms";
+    private static final String STEPD_TEXT = stepdText();
     /** The agent's effective uid ({@code /proc/self} belongs to it); -1 where that cannot be read. */
     public static final long AGENT_UID = agentUid();
     private static final File DEV_NULL = new File("/dev/null");
@@ -110,6 +127,10 @@ public final class JobSupervisor implements AutoCloseable {
         Path spool;
         final Set<RunningTask> tasks = new HashSet<>();
         final Set<ProcessHandle> seen = new HashSet<>();
+        /** The pid of its rota-stepd (the batch script's supervisor), or 0 where there is none. */
+        long stepdPid;
+        /** Whether it was re-adopted from the spool after an agent restart (no {@link #batch} Process then). */
+        boolean adopted;
         /** Its cgroup on this node, or null (no cgroups, or not made yet). */
         Path cgroup;
         /** Whom its processes run as; null for the agent's own user. */
@@ -233,6 +254,7 @@ public final class JobSupervisor implements AutoCloseable {
         } else if (settings.cgroups().isPresent()) {
             LOG.warning(nodeName + ": --mem and --cpus-per-task are not enforced: " + why);
         }
+        adopt();
         if (settings.runAs() == RunAs.SUBMITTER) {
             LOG.info(nodeName + ": jobs run as the users who submitted them" + (settings.allowRootJobs() ? ""
                     : "; jobs of root are refused (--allow-root-jobs allows them)"));
@@ -417,7 +439,7 @@ public final class JobSupervisor implements AutoCloseable {
                 spool = spoolDir.resolve("job-" + a.id);
             } else {
                 targets = targetsOf(a);
-                if (a.batch != null && a.phase != Phase.ENDED) {
+                if ((a.batch != null || a.adopted) && a.phase != Phase.ENDED) {
                     a.phase = Phase.KILLING;
                 } else {
                     release(a);
@@ -639,6 +661,14 @@ public final class JobSupervisor implements AutoCloseable {
             Files.writeString(script, l.getScript(), StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
             writeWrappers(bin);
+            Path stepd = dir.resolve(STEPD);
+            Files.writeString(stepd, STEPD_TEXT, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(stepd, PosixFilePermissions.fromString("rwxr-xr-x"));
+            // What a restarted agent needs to take the job over; it holds the environment, so only for the agent.
+            writeAtomically(dir.resolve(LAUNCH), l.toByteArray());
+            Files.setPosixFilePermissions(dir.resolve(LAUNCH), PosixFilePermissions.fromString("rw-------"));
+            writeAtomically(dir.resolve(STARTED), Long.toString(System.currentTimeMillis())
+                    .getBytes(StandardCharsets.US_ASCII));
             if (user != null) {
                 handOver(dir, user);
             }
@@ -656,7 +686,8 @@ public final class JobSupervisor implements AutoCloseable {
             throw e;
         }
         List<String> cmd = new ArrayList<>();
-        cmd.add(SETSID);
+        // rota-stepd, in a session of its own, supervises the script: it outlives an agent restart.
+        cmd.addAll(List.of(SETSID, BASH, dir.resolve(STEPD).toString(), dir.toString()));
         if (a.cgroup != null) {
             cmd.addAll(JobCgroups.enterCommand(BASH, a.cgroup));
         }
@@ -699,6 +730,8 @@ public final class JobSupervisor implements AutoCloseable {
             }
             env.put("PATH", bin + File.pathSeparator + env.getOrDefault("PATH", DEFAULT_PATH));
             a.batch = pb.start();
+            a.stepdPid = a.batch.pid();
+            writeAtomically(dir.resolve(STEPD_PID), Long.toString(a.stepdPid).getBytes(StandardCharsets.US_ASCII));
         } catch (IOException | RuntimeException e) {
             deleteTree(dir);
             a.spool = null;
@@ -792,13 +825,17 @@ public final class JobSupervisor implements AutoCloseable {
      */
     private void handOver(Path jobDir, PosixUser user) throws IOException {
         Files.setPosixFilePermissions(spoolDir, PosixFilePermissions.fromString("rwx--x--x"));
-        try (Stream<Path> paths = Files.walk(jobDir)) {
-            for (Path p : paths.toList()) {
-                Files.setAttribute(p, "unix:uid", (int) user.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(p, "unix:gid", (int) user.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        // The directory itself stays the agent's: rota-stepd (as root) writes its files there, which
+        // must not be where the user could plant a link.
+        Files.setPosixFilePermissions(jobDir, PosixFilePermissions.fromString("rwx--x--x"));
+        for (Path top : List.of(jobDir.resolve("script.sh"), jobDir.resolve("bin"))) {
+            try (Stream<Path> paths = Files.walk(top)) {
+                for (Path p : paths.toList()) {
+                    Files.setAttribute(p, "unix:uid", (int) user.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(p, "unix:gid", (int) user.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                }
             }
         }
-        Files.setPosixFilePermissions(jobDir, PosixFilePermissions.fromString("rwx------"));
     }
 
     /** Opens (creating) {@code file} for writing as {@code user} (the agent's user when null), to fail early and clearly. */
@@ -856,7 +893,9 @@ public final class JobSupervisor implements AutoCloseable {
     }
 
     /** On the supervisor thread. */
-    private void batchExited(Allocation a, int exitCode) {
+    private void batchExited(Allocation a, int processExit) {
+        // rota-stepd's record is the job's own status; its process exit says the same unless it was killed.
+        int exitCode = a.spool == null ? processExit : readExitStatus(a.spool).orElse(processExit);
         AllocationEnded report = null;
         synchronized (this) {
             if (allocations.get(a.id) == a && a.phase != Phase.ENDED) {
@@ -902,6 +941,148 @@ public final class JobSupervisor implements AutoCloseable {
         }
     }
 
+    // ---- rota-stepd and re-adoption ----
+
+    /**
+     * In the constructor: takes over the batch jobs an earlier agent left running in the spool. A
+     * job directory with a launch record and a live rota-stepd is supervised again (RUNNING); one
+     * whose rota-stepd recorded an exit meanwhile is an ENDED allocation reported at the next
+     * Register; one whose rota-stepd is gone without a record is lost, and forgotten (rotad then
+     * handles the job as after a node failure).
+     */
+    private void adopt() {
+        List<Path> dirs;
+        try (Stream<Path> list = Files.list(spoolDir)) {
+            dirs = list.filter(p -> p.getFileName().toString().startsWith("job-") && Files.isRegularFile(p.resolve(LAUNCH)))
+                    .sorted().toList();
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            LOG.warning(nodeName + ": cannot list " + spoolDir + " for jobs to re-adopt: " + e.getMessage());
+            return;
+        }
+        int running = 0;
+        int ended = 0;
+        for (Path dir : dirs) {
+            LaunchJob launch;
+            try {
+                launch = LaunchJob.parseFrom(Files.readAllBytes(dir.resolve(LAUNCH)));
+            } catch (IOException e) {
+                LOG.warning(nodeName + ": cannot read " + dir.resolve(LAUNCH) + ": " + e.getMessage() + "; ignoring it");
+                continue;
+            }
+            AllocationId id = AllocationId.of(launch.getAllocation());
+            synchronized (this) {
+                if (allocations.containsKey(id) || released.contains(id)) {
+                    continue; // already known from the journal; its release deletes the directory
+                }
+            }
+            Allocation a = new Allocation(id, launch, indexOf(launch, nodeName));
+            a.spool = dir;
+            a.adopted = true;
+            a.stepdPid = readLong(dir.resolve(STEPD_PID)).orElse(0L);
+            if (cgroups != null && Files.isDirectory(cgroups.parent().resolve("job-" + id))) {
+                a.cgroup = cgroups.parent().resolve("job-" + id);
+            }
+            Optional<Integer> status = readExitStatus(dir);
+            if (status.isPresent()) {
+                a.phase = Phase.ENDED;
+                a.ended = AllocationEnded.newBuilder().setAllocation(id.toProto()).setExitCode(status.get()).build();
+                ended++;
+            } else if (stepdAlive(a)) {
+                try {
+                    a.user = jobUser(launch);
+                } catch (LaunchFailure e) {
+                    a.userError = e.getMessage();
+                }
+                running++;
+            } else {
+                LOG.warning(nodeName + ": job " + id + " was lost while the agent was down (its rota-stepd is gone "
+                        + "and recorded no exit)");
+                deleteTree(dir);
+                continue;
+            }
+            synchronized (this) {
+                allocations.put(id, a);
+                if (a.phase == Phase.RUNNING) {
+                    scheduleWarning(a);
+                }
+            }
+        }
+        if (running + ended > 0) {
+            LOG.info(nodeName + ": re-adopted " + running + " running jobs and " + ended
+                    + " that ended while the agent was down, from " + spoolDir);
+            persist();
+        }
+    }
+
+    /** On the supervisor thread: reports adopted jobs whose rota-stepd has recorded an exit, or vanished. */
+    private void watchAdopted() {
+        List<Allocation> adopted;
+        synchronized (this) {
+            adopted = allocations.values().stream().filter(a -> a.adopted && a.phase != Phase.ENDED).toList();
+        }
+        for (Allocation a : adopted) {
+            Optional<Integer> status = readExitStatus(a.spool);
+            if (status.isPresent()) {
+                batchExited(a, status.get());
+            } else if (!stepdAlive(a)) {
+                // Gone without a record: killed outright. Reported as killed by SIGKILL.
+                LOG.warning(nodeName + ": the rota-stepd of job " + a.id + " is gone and recorded no exit");
+                batchExited(a, 128 + 9);
+            }
+        }
+    }
+
+    /** Whether the allocation's rota-stepd still runs (the pid is alive and runs this job's stepd). */
+    private static boolean stepdAlive(Allocation a) {
+        if (a.stepdPid <= 0 || a.spool == null) {
+            return false;
+        }
+        try {
+            byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(a.stepdPid), "cmdline"));
+            String args = new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' ');
+            return args.contains(a.spool.resolve(STEPD).toString());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The batch shell's pid as rota-stepd recorded it, or 0 when not (yet) known. */
+    private static long jobPid(Allocation a) {
+        return a.spool == null ? 0 : readLong(a.spool.resolve(JOB_PID)).orElse(0L);
+    }
+
+    private static Optional<Integer> readExitStatus(Path dir) {
+        return readLong(dir.resolve(EXIT_STATUS)).map(Long::intValue);
+    }
+
+    private static Optional<Long> readLong(Path file) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Writes {@code bytes} to a file beside {@code file}, then renames it over {@code file}. */
+    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static String stepdText() {
+        try (var in = JobSupervisor.class.getResourceAsStream("rota-stepd.sh")) {
+            if (in == null) {
+                throw new IllegalStateException("rota-stepd.sh is missing from the agent's classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     // ---- --signal ----
 
     /**
@@ -927,7 +1108,13 @@ public final class JobSupervisor implements AutoCloseable {
             return;
         }
         long limitMs = l.getTimeLimit().getSeconds() * 1000 + l.getTimeLimit().getNanos() / 1_000_000;
-        long delayMs = Math.max(0, limitMs - w.getSecondsBefore() * 1000L);
+        long elapsedMs = 0;
+        if (a.adopted && a.spool != null) {
+            // Re-adopted: the job started under an earlier agent, when it recorded.
+            long now = System.currentTimeMillis();
+            elapsedMs = Math.max(0, now - readLong(a.spool.resolve(STARTED)).orElse(now));
+        }
+        long delayMs = Math.max(0, limitMs - w.getSecondsBefore() * 1000L - elapsedMs);
         try {
             a.warning = timer.schedule(() -> warn(a, signal, w.getBatchOnly()), delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -938,20 +1125,19 @@ public final class JobSupervisor implements AutoCloseable {
     /** On the supervisor thread: sends the {@code --signal} warning to the batch shell or to every process. */
     private void warn(Allocation a, String signal, boolean batchOnly) {
         Termination.Targets targets;
-        Process batch;
         synchronized (this) {
             if (allocations.get(a.id) != a || a.phase != Phase.RUNNING) {
                 return;
             }
-            batch = a.batch;
             targets = targetsOf(a);
         }
         Set<Long> pids;
         if (batchOnly) {
-            if (batch == null || !batch.isAlive()) {
+            long shell = jobPid(a);
+            if (shell <= 0) {
                 return;
             }
-            pids = Set.of(batch.pid());
+            pids = Set.of(shell);
         } else {
             // Each process once: a signal sent to its group and to itself could run a trap twice.
             pids = targets.resolve(ProcessTable.capture());
@@ -977,15 +1163,25 @@ public final class JobSupervisor implements AutoCloseable {
 
     /** Guarded by this. */
     private Termination.Targets targetsOf(Allocation a) {
-        Set<Long> leaders = new HashSet<>();
-        if (a.batch != null) {
-            leaders.add(a.batch.pid());
+        Set<Long> groups = new HashSet<>();
+        Set<Long> roots = new HashSet<>();
+        if (a.stepdPid > 0) {
+            // The tree under rota-stepd is the job; rota-stepd itself is spared, to record the exit.
+            roots.add(a.stepdPid);
+            long shell = jobPid(a);
+            if (shell > 0) {
+                groups.add(shell);
+            }
         }
-        a.tasks.forEach(t -> leaders.add(t.process().pid()));
+        a.tasks.forEach(t -> {
+            groups.add(t.process().pid());
+            roots.add(t.process().pid());
+        });
         List<String> markers = List.of(
                 TaskEnvironment.ALLOCATION + "=" + TaskEnvironment.allocationMarker(a.launch),
                 TaskEnvironment.NODE_NAME + "=" + nodeName);
-        return new Termination.Targets(leaders, leaders, a.seen, markers, Optional.ofNullable(a.cgroup));
+        return new Termination.Targets(groups, roots, a.seen, markers, Optional.ofNullable(a.cgroup),
+                a.stepdPid > 0 ? Set.of(a.stepdPid) : Set.of());
     }
 
     private CompletableFuture<Void> startTermination(Termination.Targets targets, String signal, Duration grace,
@@ -1041,13 +1237,14 @@ public final class JobSupervisor implements AutoCloseable {
 
     /** On the supervisor thread: remember each allocation's process tree, so re-parented processes stay known. */
     private void sweep() {
+        watchAdopted();
         try {
             Map<Allocation, Set<Long>> starts = new HashMap<>();
             synchronized (this) {
                 for (Allocation a : allocations.values()) {
                     Set<Long> s = new HashSet<>();
-                    if (a.batch != null) {
-                        s.add(a.batch.pid());
+                    if (a.stepdPid > 0) {
+                        s.add(a.stepdPid);
                     }
                     a.tasks.forEach(t -> s.add(t.process().pid()));
                     a.seen.removeIf(h -> !ProcessTable.running(h));
