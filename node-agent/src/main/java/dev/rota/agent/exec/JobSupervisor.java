@@ -139,6 +139,10 @@ public final class JobSupervisor implements AutoCloseable {
         String userError;
         /** Whether the admin prolog is still running for it here (the work has not started). */
         boolean inProlog;
+        /** What its GPUs here draw, or null when it holds none here. */
+        dev.rota.agent.energy.EnergyAccount energy;
+        /** When it ENDED here ({@link System#nanoTime()}), where it did. */
+        long endedAtNanos;
         /** The pending {@code --signal} warning, if any. */
         java.util.concurrent.ScheduledFuture<?> warning;
 
@@ -146,6 +150,9 @@ public final class JobSupervisor implements AutoCloseable {
             this.id = id;
             this.launch = launch;
             this.nodeIndex = nodeIndex;
+            if (launch != null && nodeIndex >= 0 && launch.getNodes(nodeIndex).getGpuIndicesCount() > 0) {
+                energy = new dev.rota.agent.energy.EnergyAccount(Set.copyOf(launch.getNodes(nodeIndex).getGpuIndicesList()));
+            }
         }
     }
 
@@ -162,6 +169,7 @@ public final class JobSupervisor implements AutoCloseable {
     private final Executor events;
     private final List<Consumer<AllocationEnded>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> drainListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<dev.rota.agent.v1.AllocationEnergy>> energyListeners = new CopyOnWriteArrayList<>();
     private final ExecutionSettings settings;
     /** Per-job cgroups, or null when limits are not enforced ({@link #limitsNotEnforcedBecause}). */
     private final JobCgroups cgroups;
@@ -290,6 +298,27 @@ public final class JobSupervisor implements AutoCloseable {
     }
 
     /**
+     * Adds a listener for the energy each allocation's GPUs drew here, told once when the allocation
+     * is released, if any of its GPUs had a power reading. Called on the releasing thread, never
+     * under the supervisor's lock.
+     */
+    public void addEnergyListener(Consumer<dev.rota.agent.v1.AllocationEnergy> listener) {
+        energyListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * A GPU power sample (from a health poll): added to every allocation that holds GPUs here and has
+     * not ended. Any thread.
+     */
+    public synchronized void powerSample(dev.rota.agent.energy.PowerSample sample) {
+        for (Allocation a : allocations.values()) {
+            if (a.energy != null && a.phase != Phase.ENDED) {
+                a.energy.add(sample);
+            }
+        }
+    }
+
+    /**
      * Adds a listener for faults of this node that are no job's doing (a failed epilog): the drain
      * reason. Called on a prolog/epilog thread, never under the supervisor's lock.
      */
@@ -345,6 +374,7 @@ public final class JobSupervisor implements AutoCloseable {
             if (allocations.get(a.id) == a && a.phase == Phase.RUNNING) {
                 a.inProlog = false;
                 a.phase = Phase.ENDED;
+                a.endedAtNanos = System.nanoTime();
                 a.ended = AllocationEnded.newBuilder().setAllocation(a.id.toProto()).setExitCode(1)
                         .setLaunchError(fault.get()).setNodeFault(fault.get()).build();
                 report = a.ended;
@@ -387,6 +417,7 @@ public final class JobSupervisor implements AutoCloseable {
                 scheduleWarning(a);
             } catch (LaunchFailure e) {
                 a.phase = Phase.ENDED;
+                a.endedAtNanos = System.nanoTime();
                 a.ended = AllocationEnded.newBuilder().setAllocation(id.toProto()).setExitCode(1)
                         .setLaunchError(e.getMessage()).build();
                 failure = a.ended;
@@ -454,6 +485,10 @@ public final class JobSupervisor implements AutoCloseable {
         }
         if (releasedNow) {
             persist();
+        }
+        Allocation measured = releasedAllocation;
+        if (measured != null && measured.energy != null) {
+            reportEnergy(measured);
         }
         if (targets == null) {
             deleteTree(spool);
@@ -900,6 +935,7 @@ public final class JobSupervisor implements AutoCloseable {
         synchronized (this) {
             if (allocations.get(a.id) == a && a.phase != Phase.ENDED) {
                 a.phase = Phase.ENDED;
+                a.endedAtNanos = System.nanoTime();
                 a.ended = AllocationEnded.newBuilder().setAllocation(a.id.toProto()).setExitCode(exitCode).build();
                 report = a.ended;
             }
@@ -918,6 +954,28 @@ public final class JobSupervisor implements AutoCloseable {
                 l.accept(report);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "allocation listener failed", e);
+            }
+        }
+    }
+
+    /** Closes a released allocation's energy account and tells the listeners, if it measured anything. */
+    private void reportEnergy(Allocation a) {
+        java.util.OptionalDouble joules;
+        synchronized (this) {
+            joules = a.energy.close(a.phase == Phase.ENDED && a.endedAtNanos != 0 ? a.endedAtNanos : System.nanoTime());
+        }
+        if (joules.isEmpty()) {
+            return;
+        }
+        dev.rota.agent.v1.AllocationEnergy report = dev.rota.agent.v1.AllocationEnergy.newBuilder()
+                .setAllocation(a.id.toProto()).setJoules(joules.getAsDouble()).build();
+        LogFields.job(a.id.jobId()).withNode(nodeName).log(LOG, Level.INFO, nodeName + ": job " + a.id + " drew "
+                + String.format(java.util.Locale.ROOT, "%.0f", joules.getAsDouble()) + " J on its GPUs here");
+        for (Consumer<dev.rota.agent.v1.AllocationEnergy> l : energyListeners) {
+            try {
+                l.accept(report);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "energy listener failed", e);
             }
         }
     }
@@ -987,6 +1045,7 @@ public final class JobSupervisor implements AutoCloseable {
             Optional<Integer> status = readExitStatus(dir);
             if (status.isPresent()) {
                 a.phase = Phase.ENDED;
+                a.endedAtNanos = System.nanoTime();
                 a.ended = AllocationEnded.newBuilder().setAllocation(id.toProto()).setExitCode(status.get()).build();
                 ended++;
             } else if (stepdAlive(a)) {

@@ -84,8 +84,8 @@ public final class DaemonLink implements AutoCloseable {
     private volatile boolean closed;
     /** {@link System#nanoTime()} of the last contact with the daemon (see {@link #sinceContact}). */
     private volatile long lastContactNanos = System.nanoTime();
-    /** Drain requests not yet sent; confined to the link thread. */
-    private final java.util.ArrayDeque<String> pendingDrains = new java.util.ArrayDeque<>();
+    /** Drain requests and energy reports not yet sent; confined to the link thread. */
+    private final java.util.ArrayDeque<AgentMessage> pendingOnce = new java.util.ArrayDeque<>();
 
     private DaemonLink(ManagedChannel channel, String daemon, Identity identity, JobSupervisor supervisor,
             Duration heartbeat, Supplier<NodeHealth> health) {
@@ -130,6 +130,7 @@ public final class DaemonLink implements AutoCloseable {
         DaemonLink link = new DaemonLink(channel, daemon, identity, supervisor, heartbeat, health);
         supervisor.addListener(link::reportEnded);
         supervisor.addDrainListener(link::requestDrain);
+        supervisor.addEnergyListener(link::reportEnergy);
         link.run(link::connect);
         return link;
     }
@@ -158,21 +159,32 @@ public final class DaemonLink implements AutoCloseable {
      * answered; kept until then, across reconnects (not across an agent restart). Any thread.
      */
     public void requestDrain(String reason) {
+        sendOnce(AgentMessage.newBuilder().setDrain(dev.rota.agent.v1.DrainRequest.newBuilder().setReason(reason))
+                .build());
+    }
+
+    /**
+     * Reports the energy an allocation's GPUs drew on this node. Kept until the stream is answered,
+     * like {@link #requestDrain}. Any thread.
+     */
+    public void reportEnergy(dev.rota.agent.v1.AllocationEnergy energy) {
+        sendOnce(AgentMessage.newBuilder().setEnergy(energy).build());
+    }
+
+    private void sendOnce(AgentMessage message) {
         run(() -> {
-            pendingDrains.add(reason);
-            flushDrains();
+            pendingOnce.add(message);
+            flushOnce();
         });
     }
 
-    /** On the link thread: sends the drain requests kept, if the stream is answered. */
-    private void flushDrains() {
-        while (connected && !pendingDrains.isEmpty()) {
-            String reason = pendingDrains.getFirst();
-            if (!send(AgentMessage.newBuilder().setDrain(dev.rota.agent.v1.DrainRequest.newBuilder()
-                    .setReason(reason)).build())) {
+    /** On the link thread: sends the one-off messages kept, if the stream is answered. */
+    private void flushOnce() {
+        while (connected && !pendingOnce.isEmpty()) {
+            if (!send(pendingOnce.getFirst())) {
                 return;
             }
-            pendingDrains.removeFirst();
+            pendingOnce.removeFirst();
         }
     }
 
@@ -270,7 +282,7 @@ public final class DaemonLink implements AutoCloseable {
         }
         connected = true;
         backoff.reset();
-        flushDrains();
+        flushOnce();
         if (state != State.CONNECTED) {
             LOG.info(identity.nodeName() + ": registered with rotad at " + daemon);
             state = State.CONNECTED;

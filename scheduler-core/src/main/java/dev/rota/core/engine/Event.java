@@ -87,6 +87,15 @@ public sealed interface Event {
         }
     }
 
+    /**
+     * A node reports the energy its GPUs drew for one attempt of a job, once, when it releases the
+     * allocation. Added to the job's energy, whatever its state, while the engine still holds it.
+     *
+     * @param joules integrated GPU power, non-negative
+     */
+    record EnergyReported(Instant at, String node, JobId job, int attempt, double joules) implements Event {
+    }
+
     /** A timer the engine asked for came due. */
     record TimerFired(Instant at, TimerKey key) implements Event {
     }

@@ -228,6 +228,7 @@ public final class SchedulerEngine {
             case Event.NodeDrainRequested e -> drain(e, step);
             case Event.NodeResumeRequested e -> resume(e, step);
             case Event.AllocationEnded e -> allocationEnded(e, step);
+            case Event.EnergyReported e -> energy(e, step);
             case Event.TimerFired e -> timer(e, step);
             case Event.PolicyReloaded e -> {
                 config = config.withPolicy(e.policy());
@@ -418,6 +419,15 @@ public final class SchedulerEngine {
         }
         OptionalInt code = launchError.isEmpty() ? OptionalInt.of(exitCode) : OptionalInt.empty();
         finish(job, end, reason, code, at, step);
+        return Outcome.applied();
+    }
+
+    private Outcome energy(Event.EnergyReported e, Step step) {
+        Job job = state.jobs.get(e.job());
+        if (job == null || e.attempt() > job.attempt() || !(e.joules() >= 0) || Double.isInfinite(e.joules())) {
+            return Outcome.applied(); // forgotten already, from the future, or not a reading
+        }
+        upsert(job.withEnergyAdded(e.joules()), step);
         return Outcome.applied();
     }
 

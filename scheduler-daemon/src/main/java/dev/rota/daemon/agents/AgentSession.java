@@ -96,6 +96,16 @@ final class AgentSession implements StreamObserver<AgentMessage> {
                 loop.submit(at -> new Event.NodeDrainRequested(at, n, reason,
                         dev.rota.core.engine.SchedulerEngine.NODE_FAULT_DRAINER));
             }
+            case ENERGY -> {
+                if (node == null) {
+                    fail(Status.FAILED_PRECONDITION.withDescription("register first"));
+                    return;
+                }
+                String n = node;
+                var e = message.getEnergy();
+                loop.submit(at -> new Event.EnergyReported(at, n, JobId.of(e.getAllocation().getJobId()),
+                        e.getAllocation().getAttempt(), e.getJoules()));
+            }
             case KIND_NOT_SET -> fail(Status.INVALID_ARGUMENT.withDescription("empty agent message"));
         }
     }

@@ -32,6 +32,7 @@ public final class ApiMapping {
                 .setErrorPath(j.errorPath()).setAccount(s.account()).setPartition(s.partition())
                 .setAttempts(j.attempt()).setSubmitTime(timestamp(j.submitTime())).setQos(s.qos());
         j.exitCode().ifPresent(b::setExitCode);
+        j.energyJoules().ifPresent(b::setEnergyJoules);
         if (j.startTime() != null) {
             b.setStartTime(timestamp(j.startTime()));
         }

@@ -49,6 +49,7 @@ public final class StorageCodec {
                 .setEndTimeMs(millis(job.endTime())).setAttempt(job.attempt()).setOutputPath(job.outputPath())
                 .setErrorPath(job.errorPath()).setMasterPort(job.masterPort());
         job.exitCode().ifPresent(c -> b.setHasExitCode(true).setExitCode(c));
+        job.energyJoules().ifPresent(j -> b.setHasEnergy(true).setEnergyJoules(j));
         if (job.endingAs() != null) {
             b.setEndingAs(job.endingAs().name());
         }
@@ -76,7 +77,8 @@ public final class StorageCodec {
                 j.getHasExitCode() ? OptionalInt.of(j.getExitCode()) : OptionalInt.empty(),
                 instant(j.getSubmitTimeMs()), instant(j.getStartTimeMs()), instant(j.getEndTimeMs()), allocation,
                 j.getAttempt(), j.getOutputPath(), j.getErrorPath(),
-                j.getEndingAs().isEmpty() ? null : JobState.valueOf(j.getEndingAs()), j.getMasterPort());
+                j.getEndingAs().isEmpty() ? null : JobState.valueOf(j.getEndingAs()), j.getMasterPort(),
+                j.getHasEnergy() ? java.util.OptionalDouble.of(j.getEnergyJoules()) : java.util.OptionalDouble.empty());
     }
 
     public static StoredNode encode(NodeRecord n) {
