@@ -108,7 +108,8 @@ class ExecutionIT {
     }
 
     /**
-     * A root agent runs a job as the user who submitted it, and refuses one submitted by root.
+     * A root agent runs a job, and its srun tasks, as the user who submitted it, and refuses one
+     * submitted by root.
      * Skipped unless the test runs as root with useradd at hand: only root can make a user and
      * switch to it.
      */
@@ -128,7 +129,8 @@ class ExecutionIT {
 
             long id = cluster.jobsAs(user).submitJob(dev.rota.api.v1.SubmitJobRequest.newBuilder()
                     .setSpec(dev.rota.api.v1.JobSpec.newBuilder().setName("mine").setNodes(1)
-                            .setScript("#!/bin/bash\necho \"$(id -un) $(id -u) $HOME\"\n")
+                            .setScript("#!/bin/bash\necho \"$(id -un) $(id -u) $HOME\"\n"
+                                    + "srun bash -c 'echo \"task $(id -un) $HOME\"'\n")
                             .setWorkingDir(work.toString())
                             .setTimeLimit(com.google.protobuf.Duration.newBuilder().setSeconds(60)))
                     .build()).getJobId();
@@ -137,7 +139,7 @@ class ExecutionIT {
             assertThat(job.getState()).as("%s\n%s", job, cluster.log("node-1")).isEqualTo(JobState.JOB_STATE_COMPLETED);
             String uid = new String(new ProcessBuilder("id", "-u", user).start().getInputStream().readAllBytes()).strip();
             assertThat(Files.readString(work.resolve("rota-" + id + ".out")))
-                    .isEqualTo(user + " " + uid + " /home/" + user + "\n");
+                    .isEqualTo(user + " " + uid + " /home/" + user + "\ntask " + user + " /home/" + user + "\n");
 
             Files.writeString(work.resolve("root.sh"), "#!/bin/bash\ntouch ran-as-root\n");
             long rootJob = jobId(cluster.rota(work, "submit", "root.sh"));
