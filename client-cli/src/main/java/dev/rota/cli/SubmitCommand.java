@@ -10,6 +10,7 @@ import dev.rota.cli.sbatch.OptionReader;
 import dev.rota.cli.sbatch.Origin;
 import dev.rota.cli.sbatch.Setting;
 import dev.rota.cli.sbatch.Word;
+import dev.rota.cli.slurm.SlurmMemory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -169,6 +170,18 @@ final class SubmitCommand implements Callable<Integer> {
         request.partition().ifPresent(job::setPartition);
         request.output().ifPresent(job::setOutputPattern);
         request.error().ifPresent(job::setErrorPattern);
+        request.signal().ifPresent(signal -> job.setSignal(signal.toString()));
+        // --mem and --cpus-per-task are still warned about (nodes are not chosen by them), but are sent:
+        // agents with cgroup v2 enforce them.
+        for (Setting s : request.notEnforced()) {
+            switch (s.option()) {
+                case MEM -> job.setMemPerNodeBytes(SlurmMemory.parseBytes(s.value(), "--mem value").orElse(0));
+                case CPUS_PER_TASK -> job.setCpusPerTask(Integer.parseInt(s.value().strip()));
+                default -> {
+                    // Not sent.
+                }
+            }
+        }
         return job.build();
     }
 

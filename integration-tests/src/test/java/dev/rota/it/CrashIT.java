@@ -84,7 +84,7 @@ class CrashIT {
         LaunchedProcess rotad = startRotad();
         try (LaunchedProcess agent = LaunchedProcess.start("rota-agent", dir.resolve("agent.log"), "--name",
                 "node-1", "--daemon", address, "--fake-gpus", Integer.toString(NODE_GPUS), "--heartbeat", "1",
-                "--spool-dir", dir.resolve("spool").toString())) {
+                "--spool-dir", dir.resolve("spool").toString(), "--jobs-as-agent-user", "--allow-root-jobs")) {
             agent.awaitLine(Pattern.compile("registered with rotad"), START);
             for (int round = 1; round <= ROUNDS; round++) {
                 // Three rounds in four kill in the middle of a burst; the fourth lets the burst finish.

@@ -120,6 +120,44 @@ class RestartIT {
         }
     }
 
+    /**
+     * The agent dies (SIGKILL to its JVM alone) under a running job and comes back: the job, under its
+     * rota-stepd, keeps running, the new agent re-adopts it, and its real exit reaches rotad.
+     */
+    @Test
+    void a_running_job_survives_an_agent_kill_and_its_exit_is_reported_after_the_restart(@TempDir Path dir)
+            throws IOException {
+        try (RotaProcesses cluster = new RotaProcesses(dir)) {
+            cluster.startDaemon().startAgent("node-1", 2);
+            Path work = Files.createDirectories(dir.resolve("work"));
+            String script = "#!/bin/bash\necho started >> starts-$SLURM_JOB_ID\n"
+                    + "while [ ! -e go-$SLURM_JOB_ID ]; do sleep 0.1; done\necho done\nexit 4\n";
+            long id = cluster.jobs().submitJob(SubmitJobRequest.newBuilder().setSpec(JobSpec.newBuilder()
+                    .setName("adopted").setNodes(1).setGpusPerNode(1).setScript(script)
+                    .setWorkingDir(work.toString()).setTimeLimit(Duration.newBuilder().setSeconds(600))
+                    .putEnvironment("PATH", System.getenv("PATH"))).build()).getJobId();
+            cluster.await("the job to run", SOON, () -> Files.exists(work.resolve("starts-" + id)));
+
+            cluster.killAgentOnly("node-1");
+            cluster.startAgent("node-1", 2);
+            // The node is still listed from before; wait for the new agent's own registration.
+            cluster.await("the new agent to register", SOON,
+                    () -> cluster.log("node-1").split("registered with rotad", -1).length - 1 == 2);
+
+            assertThat(cluster.log("node-1")).contains("re-adopted 1 running jobs");
+            assertThat(cluster.job(id).getState()).as("still running after the agent came back")
+                    .isEqualTo(JobState.JOB_STATE_RUNNING);
+            Files.createFile(work.resolve("go-" + id));
+            Job job = cluster.awaitJob(id, "to end", SOON,
+                    j -> j.getState().getNumber() > JobState.JOB_STATE_RUNNING_VALUE);
+            assertThat(job.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+            assertThat(job.getExitCode()).isEqualTo(4);
+            assertThat(job.getAttempts()).isEqualTo(1);
+            assertThat(Files.readAllLines(work.resolve("starts-" + id))).containsExactly("started");
+            assertThat(read(work.resolve("rota-" + id + ".out"))).isEqualTo("done\n");
+        }
+    }
+
     private static String read(Path p) {
         try {
             return Files.exists(p) ? Files.readString(p) : "";

@@ -42,6 +42,11 @@ final class RotaProcesses implements AutoCloseable {
     private Process daemon;
     private final Map<String, Process> agents = new TreeMap<>();
     private ManagedChannel channel;
+    /**
+     * Options every agent gets: by default each job runs as the agent's user (root here, allowed),
+     * since the tests submit as users this host does not have.
+     */
+    private List<String> runAs = List.of("--jobs-as-agent-user", "--allow-root-jobs");
 
     RotaProcesses(Path dir) {
         this.dir = dir;
@@ -98,10 +103,18 @@ final class RotaProcesses implements AutoCloseable {
         return this;
     }
 
+    /** Agents started from now on run jobs as rota-agent does by default: as their submitters when root. */
+    RotaProcesses agentsRunJobsAsSubmitters() {
+        runAs = List.of();
+        return this;
+    }
+
     /** Starts one rota-agent with fake GPUs and waits until the daemon lists it connected. */
     RotaProcesses startAgent(String name, int gpus) {
-        agents.put(name, launch("rota-agent", dir.resolve(name + ".log"), "--name", name, "--daemon", address(),
+        List<String> args = new ArrayList<>(List.of("--name", name, "--daemon", address(),
                 "--fake-gpus", Integer.toString(gpus), "--spool-dir", dir.resolve("spool-" + name).toString()));
+        args.addAll(runAs);
+        agents.put(name, launch("rota-agent", dir.resolve(name + ".log"), args.toArray(String[]::new)));
         await(name + " to register", Duration.ofSeconds(60), () -> node(name)
                 .map(n -> n.getState() != dev.rota.api.v1.NodeState.NODE_STATE_DOWN).orElse(false));
         return this;
@@ -115,6 +128,7 @@ final class RotaProcesses implements AutoCloseable {
     RotaProcesses startAgentWith(String name, Map<String, String> env, String... args) {
         List<String> all = new ArrayList<>(List.of("--name", name, "--daemon", address(), "--spool-dir",
                 dir.resolve("spool-" + name).toString()));
+        all.addAll(runAs);
         all.addAll(List.of(args));
         agents.put(name, launchWith(env, "rota-agent", dir.resolve(name + ".log"), all.toArray(String[]::new)));
         await(name + " to register", Duration.ofSeconds(60), () -> node(name)
@@ -138,6 +152,20 @@ final class RotaProcesses implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         jobs.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * SIGKILL to one agent's JVM only, as when the agent crashes on a host that stays up: its jobs,
+     * each under its own rota-stepd, keep running for the next agent to re-adopt.
+     */
+    void killAgentOnly(String name) {
+        Process agent = agents.get(name);
+        agent.destroyForcibly();
+        try {
+            agent.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** SIGKILL to rotad: no shutdown hook, no flush; what was acknowledged must already be on disk. */
@@ -266,6 +294,14 @@ final class RotaProcesses implements AutoCloseable {
     JobServiceGrpc.JobServiceBlockingStub jobs() {
         Metadata h = new Metadata();
         h.put(Metadata.Key.of("rota-user", Metadata.ASCII_STRING_MARSHALLER), "it-observer");
+        return JobServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h))
+                .withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    /** The job service as {@code user} (the {@code rota-user} header), for submitting as someone else. */
+    JobServiceGrpc.JobServiceBlockingStub jobsAs(String user) {
+        Metadata h = new Metadata();
+        h.put(Metadata.Key.of("rota-user", Metadata.ASCII_STRING_MARSHALLER), user);
         return JobServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h))
                 .withDeadlineAfter(10, TimeUnit.SECONDS);
     }

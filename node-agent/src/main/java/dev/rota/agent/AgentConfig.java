@@ -1,5 +1,6 @@
 package dev.rota.agent;
 
+import dev.rota.agent.exec.ExecutionSettings;
 import dev.rota.agent.gpu.GpuInventory;
 import dev.rota.agent.health.HealthSettings;
 import java.nio.file.Path;
@@ -19,9 +20,18 @@ import java.util.Objects;
  * @param heartbeat       interval between heartbeats
  * @param killJobsOnClose whether {@link NodeAgent#close()} kills the jobs it runs; see there
  * @param health          how the agent watches its health (docs/health.md)
+ * @param execution       how jobs are run: admin prolog and epilog (docs/operations.md)
  */
 public record AgentConfig(String nodeName, String daemonTarget, String listenHost, int listenPort, Path spoolDir,
-        GpuInventory gpus, Duration heartbeat, boolean killJobsOnClose, HealthSettings health) {
+        GpuInventory gpus, Duration heartbeat, boolean killJobsOnClose, HealthSettings health,
+        ExecutionSettings execution) {
+
+    /** As the canonical constructor, with {@link ExecutionSettings#DEFAULTS}. */
+    public AgentConfig(String nodeName, String daemonTarget, String listenHost, int listenPort, Path spoolDir,
+            GpuInventory gpus, Duration heartbeat, boolean killJobsOnClose, HealthSettings health) {
+        this(nodeName, daemonTarget, listenHost, listenPort, spoolDir, gpus, heartbeat, killJobsOnClose, health,
+                ExecutionSettings.DEFAULTS);
+    }
 
     public static final String DEFAULT_LISTEN_HOST = "127.0.0.1";
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
@@ -42,6 +52,7 @@ public record AgentConfig(String nodeName, String daemonTarget, String listenHos
             throw new IllegalArgumentException("heartbeat must be positive, was " + heartbeat);
         }
         Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(execution, "execution");
     }
 
     /**
@@ -55,21 +66,26 @@ public record AgentConfig(String nodeName, String daemonTarget, String listenHos
 
     public AgentConfig withListen(String host, int port) {
         return new AgentConfig(nodeName, daemonTarget, host, port, spoolDir, gpus, heartbeat, killJobsOnClose,
-                health);
+                health, execution);
     }
 
     public AgentConfig withHeartbeat(Duration interval) {
         return new AgentConfig(nodeName, daemonTarget, listenHost, listenPort, spoolDir, gpus, interval,
-                killJobsOnClose, health);
+                killJobsOnClose, health, execution);
     }
 
     public AgentConfig withKillJobsOnClose(boolean kill) {
         return new AgentConfig(nodeName, daemonTarget, listenHost, listenPort, spoolDir, gpus, heartbeat, kill,
-                health);
+                health, execution);
+    }
+
+    public AgentConfig withExecution(ExecutionSettings settings) {
+        return new AgentConfig(nodeName, daemonTarget, listenHost, listenPort, spoolDir, gpus, heartbeat,
+                killJobsOnClose, health, settings);
     }
 
     public AgentConfig withHealth(HealthSettings settings) {
         return new AgentConfig(nodeName, daemonTarget, listenHost, listenPort, spoolDir, gpus, heartbeat,
-                killJobsOnClose, settings);
+                killJobsOnClose, settings, execution);
     }
 }

@@ -1,5 +1,10 @@
 package dev.rota.agent;
 
+import dev.rota.agent.exec.AdminScript;
+import dev.rota.agent.exec.ExecutionSettings;
+import dev.rota.agent.exec.JobCgroups;
+import dev.rota.agent.exec.JobSupervisor;
+import dev.rota.agent.exec.RunAs;
 import dev.rota.agent.gpu.GpuInventories;
 import dev.rota.agent.gpu.GpuInventory;
 import dev.rota.agent.health.DmesgKernelLog;
@@ -127,8 +132,51 @@ public final class AgentMain implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double healthCheckTimeoutSeconds;
 
+    @Option(names = "--prolog", paramLabel = "PATH",
+            description = "Admin prolog, run on each node of a job before it starts there, with SLURM_JOB_ID, "
+                    + "SLURM_JOB_USER, SLURM_JOB_NODELIST, ... in its environment. A non-zero exit or a timeout "
+                    + "requeues the job and drains the node with the reason.")
+    Path prolog;
+
+    @Option(names = "--prolog-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Seconds the prolog may run before it is killed and counted as failed (default: ${DEFAULT-VALUE}).")
+    double prologTimeoutSeconds;
+
+    @Option(names = "--epilog", paramLabel = "PATH",
+            description = "Admin epilog, run on each node of a job once its processes there are gone. A non-zero "
+                    + "exit or a timeout drains the node with the reason.")
+    Path epilog;
+
+    @Option(names = "--epilog-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Seconds the epilog may run before it is killed and counted as failed (default: ${DEFAULT-VALUE}).")
+    double epilogTimeoutSeconds;
+
+    @Option(names = "--allow-root-jobs",
+            description = "Let jobs run as root: jobs submitted by root (agent as root), or every job (agent as root "
+                    + "with --jobs-as-agent-user). Refused by default.")
+    boolean allowRootJobs;
+
+    @Option(names = "--jobs-as-agent-user",
+            description = "Run every job as the agent's own user, whoever submitted it (for tests and single-user "
+                    + "hosts). Default: an agent running as root runs each job as its submitter.")
+    boolean jobsAsAgentUser;
+
+    @Option(names = "--cgroup-root", paramLabel = "DIR", defaultValue = "/sys/fs/cgroup",
+            description = "The cgroup v2 mount (default: ${DEFAULT-VALUE}).")
+    Path cgroupRoot;
+
+    @Option(names = "--cgroup-parent", paramLabel = "PATH", defaultValue = JobCgroups.DEFAULT_PARENT,
+            description = "The cgroup, relative to --cgroup-root, under which each job gets its own "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String cgroupParent;
+
+    @Option(names = "--no-cgroups",
+            description = "Make no job cgroups: --mem and --cpus-per-task are not enforced.")
+    boolean noCgroups;
+
     @Option(names = "--keep-jobs-on-exit",
-            description = "Leave running jobs alone when the agent stops (default: kill them).")
+            description = "Leave running jobs alone when the agent stops (default: kill them); the next agent on "
+                    + "the same --spool-dir re-adopts them and reports their exits.")
     boolean keepJobs;
 
     @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:ROTA_LOG_FORMAT:-text}",
@@ -181,7 +229,28 @@ public final class AgentMain implements Callable<Integer> {
                 fakeGpus == null ? OptionalInt.empty() : OptionalInt.of(fakeGpus), gpuModel,
                 env.get("PATH"));
         return new AgentConfig(node, daemon.toString(), listen.host(), listen.port(), spool, gpus,
-                Duration.ofMillis(Math.round(heartbeatSeconds * 1000)), !keepJobs, health());
+                Duration.ofMillis(Math.round(heartbeatSeconds * 1000)), !keepJobs, health(), execution());
+    }
+
+    private ExecutionSettings execution() {
+        boolean root = JobSupervisor.AGENT_UID == 0;
+        RunAs runAs = root && !jobsAsAgentUser ? RunAs.SUBMITTER : RunAs.AGENT_USER;
+        return new ExecutionSettings(adminScript("prolog", prolog, prologTimeoutSeconds),
+                adminScript("epilog", epilog, epilogTimeoutSeconds), runAs, allowRootJobs,
+                noCgroups ? Optional.empty() : Optional.of(new ExecutionSettings.Cgroups(cgroupRoot, cgroupParent)));
+    }
+
+    private Optional<AdminScript> adminScript(String kind, Path program, double timeoutSeconds) {
+        Duration timeout = seconds("--" + kind + "-timeout", timeoutSeconds);
+        if (program == null) {
+            return Optional.empty();
+        }
+        Path p = program.toAbsolutePath();
+        if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--" + kind + " " + program + " is not an executable file");
+        }
+        return Optional.of(new AdminScript(kind, p, timeout));
     }
 
     /** The log format from {@code --log-format} (or {@code ROTA_LOG_FORMAT}); throws ParameterException on a bad name. */

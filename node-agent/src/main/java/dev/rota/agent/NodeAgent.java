@@ -1,5 +1,6 @@
 package dev.rota.agent;
 
+import dev.rota.agent.energy.PowerSample;
 import dev.rota.agent.exec.JobSupervisor;
 import dev.rota.agent.gpu.Gpu;
 import dev.rota.agent.gpu.GpuInventories;
@@ -25,6 +26,8 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
@@ -39,10 +42,11 @@ import java.util.logging.Logger;
  * Register and Heartbeat carries the latest report, and a change of verdict sends a heartbeat at once.
  *
  * <p>{@link #close()} stops the link and the StepService; with
- * {@link AgentConfig#killJobsOnClose()} (the default) it also kills every job it runs. That default
- * is deliberate: an agent that restarts cannot adopt the processes of its predecessor, so rotad
- * ends those jobs (NODE_FAIL) and reuses their GPUs; jobs left running would then share GPUs with
- * new ones. Choose {@code false} only to keep work alive across a short, deliberate agent stop.
+ * {@link AgentConfig#killJobsOnClose()} (the default) it also kills every job it runs. With
+ * {@code false} the batch scripts keep running under their rota-stepd, and the next agent on the same
+ * spool directory re-adopts them and reports their exits (see {@link JobSupervisor}); the restart must
+ * come within rotad's node-down timeout, or rotad requeues the jobs while they still run. srun tasks
+ * on other nodes are not re-adopted: their gRPC streams end with the agent.
  *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
@@ -64,9 +68,12 @@ public final class NodeAgent implements AutoCloseable {
     private final HealthMonitor health;
     private final HealthStatusManager grpcHealth;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ScheduledExecutorService power;
 
     private NodeAgent(AgentConfig config, List<Gpu> gpus, String address, JobSupervisor supervisor, StepServer steps,
-            Server server, DaemonLink link, HealthMonitor health, HealthStatusManager grpcHealth) {
+            Server server, DaemonLink link, HealthMonitor health, HealthStatusManager grpcHealth,
+            ScheduledExecutorService power) {
+        this.power = power;
         this.grpcHealth = grpcHealth;
         this.config = config;
         this.gpus = gpus;
@@ -90,7 +97,7 @@ public final class NodeAgent implements AutoCloseable {
         List<Gpu> gpus = config.gpus().discover();
         HealthMonitor health = HealthMonitor.start(config.nodeName(), healthSources(config, gpus),
                 config.health().policy(), config.health().interval());
-        JobSupervisor supervisor = new JobSupervisor(config.nodeName(), config.spoolDir());
+        JobSupervisor supervisor = new JobSupervisor(config.nodeName(), config.spoolDir(), config.execution());
         StepServer steps = new StepServer(supervisor);
         HealthStatusManager grpcHealth = new HealthStatusManager();
         Server server;
@@ -120,9 +127,39 @@ public final class NodeAgent implements AutoCloseable {
                 new DaemonLink.Identity(config.nodeName(), address, gpus.stream().map(Gpu::toProto).toList(), VERSION),
                 supervisor, config.heartbeat(), () -> health.current().toProto());
         health.addListener(report -> link.healthChanged());
+        ScheduledExecutorService power = powerSampler(config.nodeName(), health, supervisor);
         LOG.info(config.nodeName() + ": steps on " + address + ", " + gpus.size() + " GPUs ("
                 + config.gpus().describe() + "), rotad at " + config.daemonTarget());
-        return new NodeAgent(config, gpus, address, supervisor, steps, server, link, health, grpcHealth);
+        return new NodeAgent(config, gpus, address, supervisor, steps, server, link, health, grpcHealth, power);
+    }
+
+    /** How often the power sampler looks for a new health report. */
+    static final java.time.Duration POWER_LOOK = java.time.Duration.ofMillis(250);
+
+    /**
+     * Hands each new health report's GPU power readings to the supervisor, which integrates them per
+     * allocation (energy accounting). A report is new when the monitor has published another one
+     * since the last look, so samples are one health interval apart, timed within {@link #POWER_LOOK}.
+     */
+    private static ScheduledExecutorService powerSampler(String node, HealthMonitor health, JobSupervisor supervisor) {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "rota-power-" + node);
+            th.setDaemon(true);
+            return th;
+        });
+        HealthReport[] last = {null};
+        t.scheduleWithFixedDelay(() -> {
+            try {
+                HealthReport now = health.current();
+                if (now != last[0]) {
+                    last[0] = now;
+                    supervisor.powerSample(PowerSample.of(now, System.nanoTime()));
+                }
+            } catch (RuntimeException e) {
+                LOG.log(java.util.logging.Level.WARNING, node + ": power sample failed", e);
+            }
+        }, 0, POWER_LOOK.toMillis(), TimeUnit.MILLISECONDS);
+        return t;
     }
 
     /** GPU readings and XIDs for GPUs from nvidia-smi (the same binary); the check program in any case. */
@@ -170,6 +207,16 @@ public final class NodeAgent implements AutoCloseable {
         return supervisor.running().size();
     }
 
+    /** Whether jobs get cgroups here, so that {@code --mem} and {@code --cpus-per-task} hold. */
+    public boolean limitsEnforced() {
+        return supervisor.limitsEnforced();
+    }
+
+    /** Why {@link #limitsEnforced()} is false; empty when it is true. */
+    public String limitsNotEnforcedBecause() {
+        return supervisor.limitsNotEnforcedBecause();
+    }
+
     /** Stops the link and the StepService, and kills the jobs unless configured not to. Idempotent. */
     @Override
     public void close() {
@@ -177,6 +224,7 @@ public final class NodeAgent implements AutoCloseable {
             return;
         }
         grpcHealth.enterTerminalState();
+        power.shutdownNow();
         health.close();
         link.close();
         server.shutdown();

@@ -51,7 +51,15 @@ public final class JobDetails {
         pair(text, "StdOut", orNull(job.getOutputPath()));
         pair(text, "StdErr", orNull(JobFields.errorPath(job)));
         pair(text, "Attempts", Integer.toUnsignedString(job.getAttempts()));
+        if (job.hasEnergyJoules()) {
+            pair(text, "Energy", energy(job.getEnergyJoules()));
+        }
         return text.toString();
+    }
+
+    /** Joules, whole, and the same in kilowatt-hours: {@code 5400000J (1.500kWh)}. */
+    static String energy(double joules) {
+        return String.format(java.util.Locale.ROOT, "%.0fJ (%.3fkWh)", joules, joules / 3.6e6);
     }
 
     private static void pair(StringBuilder text, String key, String value) {

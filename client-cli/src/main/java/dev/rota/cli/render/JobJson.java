@@ -67,7 +67,13 @@ public final class JobJson {
                 .name("error_path").value(text(JobFields.errorPath(job)))
                 .name("working_dir").value(text(spec.getWorkingDir()))
                 .name("attempts").value(Integer.toUnsignedLong(job.getAttempts()))
-                .endObject();
+                .name("energy_joules");
+        if (job.hasEnergyJoules()) {
+            json.value(job.getEnergyJoules());
+        } else {
+            json.value((Long) null);
+        }
+        json.endObject();
     }
 
     static String text(String value) {

@@ -1,6 +1,7 @@
 package dev.rota.cli.sbatch;
 
 import dev.rota.cli.slurm.SlurmMemory;
+import dev.rota.core.job.WarnSignal;
 import dev.rota.core.time.SlurmTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,12 +39,13 @@ import java.util.regex.Pattern;
  * @param wrap          {@code --wrap} command; empty for a script
  * @param reply         how to answer
  * @param notEnforced   accepted options Rota does not act on yet, the last of each, in first-seen order
+ * @param signal        {@code --signal}; empty for none
  */
 public record BatchRequest(Optional<String> name, Optional<String> account, Optional<String> qos,
         Optional<String> partition,
         TaskLayout layout, Duration timeLimit, Optional<String> output, Optional<String> error,
         Optional<String> chdir, ExportRule export, Map<String, String> slurmVariables, boolean requeue,
-        Optional<String> wrap, Reply reply, List<Setting> notEnforced) {
+        Optional<String> wrap, Reply reply, List<Setting> notEnforced, Optional<WarnSignal> signal) {
 
     /** The default time limit when none is given. */
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofHours(1);
@@ -55,7 +57,6 @@ public record BatchRequest(Optional<String> name, Optional<String> account, Opti
     private static final Set<String> MAIL_TYPES = Set.of("NONE", "BEGIN", "END", "FAIL", "REQUEUE", "ALL",
             "INVALID_DEPEND", "STAGE_OUT", "TIME_LIMIT", "TIME_LIMIT_90", "TIME_LIMIT_80", "TIME_LIMIT_50",
             "ARRAY_TASKS");
-    private static final Pattern SIGNAL = Pattern.compile("(?i)(?:[RB]{1,2}:)?(?:SIG)?[A-Z0-9]+(?:@[0-9]+)?");
     private static final Pattern SWITCHES = Pattern.compile("[0-9]+(?:@.+)?");
 
     public BatchRequest {
@@ -158,6 +159,7 @@ public record BatchRequest(Optional<String> name, Optional<String> account, Opti
         boolean testOnly;
         boolean quiet;
         Integer cpusPerTask;
+        WarnSignal signal;
 
         void apply(Setting s, boolean setAsideGpus) {
             try {
@@ -195,6 +197,7 @@ public record BatchRequest(Optional<String> name, Optional<String> account, Opti
                 case NTASKS_PER_NODE -> ntasksPerNode = new TaskLayout.Given<>(Numbers.positive(v, s.option()), s);
                 case NTASKS_PER_GPU -> ntasksPerGpu = new TaskLayout.Given<>(Numbers.positive(v, s.option()), s);
                 case PARSABLE -> parsable = true;
+                case SIGNAL -> signal = WarnSignal.parse(v);
                 case QUIET -> quiet = true;
                 case TEST_ONLY -> testOnly = true;
                 case PARTITION -> partition(s);
@@ -242,12 +245,6 @@ public record BatchRequest(Optional<String> name, Optional<String> account, Opti
                 case EXCLUSIVE -> {
                     if (v != null && !Set.of("user", "mcs", "topo").contains(v)) {
                         throw new IllegalArgumentException("invalid --exclusive value '" + v + "' (use user, mcs or topo)");
-                    }
-                }
-                case SIGNAL -> {
-                    if (!SIGNAL.matcher(v).matches()) {
-                        throw new IllegalArgumentException("invalid --signal value '" + v
-                                + "' (use [R|B:]SIGNAL[@SECONDS], e.g. USR1@60)");
                     }
                 }
                 case MAIL_TYPE -> {
@@ -359,7 +356,7 @@ public record BatchRequest(Optional<String> name, Optional<String> account, Opti
                     Optional.ofNullable(partition), layout, time, Optional.ofNullable(output),
                     Optional.ofNullable(error), Optional.ofNullable(chdir), export, slurm, requeue,
                     Optional.ofNullable(wrap), new Reply(parsable, json, testOnly, quiet),
-                    List.copyOf(notEnforced.values()));
+                    List.copyOf(notEnforced.values()), Optional.ofNullable(signal));
             return new Assembly(Optional.of(request), sorted);
         }
     }

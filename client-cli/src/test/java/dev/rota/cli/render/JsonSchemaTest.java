@@ -76,7 +76,8 @@ class JsonSchemaTest {
                   "output_path": "/home/alice/exp/rota-42.out",
                   "error_path": "/home/alice/exp/rota-42.out",
                   "working_dir": "/home/alice/exp",
-                  "attempts": 1
+                  "attempts": 1,
+                  "energy_joules": null
                 }
                 """);
     }
@@ -113,7 +114,8 @@ class JsonSchemaTest {
                       "output_path": null,
                       "error_path": null,
                       "working_dir": null,
-                      "attempts": 0
+                      "attempts": 0,
+                      "energy_joules": null
                     }
                   ]
                 }
@@ -125,6 +127,15 @@ class JsonSchemaTest {
         Job job = Job.newBuilder().setId(44).setState(JobState.JOB_STATE_NODE_FAIL).setExitCode(137).build();
 
         assertThat(JobJson.single(job)).contains("\"state\": \"NODE_FAIL\",", "\"exit_code\": 137,");
+    }
+
+    @Test
+    void aJobWithEnergyShowsItInJoules() {
+        Job job = Job.newBuilder().setId(45).setState(JobState.JOB_STATE_COMPLETED).setEnergyJoules(5_400_000.5).build();
+
+        assertThat(JobJson.single(job)).contains("\"energy_joules\": 5400000.5\n");
+        assertThat(JobDetails.render(job, java.time.Instant.EPOCH, java.time.ZoneOffset.UTC))
+                .contains("\nEnergy=5400001J (1.500kWh)\n");
     }
 
     @Test

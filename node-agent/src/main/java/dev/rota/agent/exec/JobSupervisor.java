@@ -66,7 +66,16 @@ import java.util.stream.Stream;
  * <p><b>Idempotency.</b> A repeated launch of a known or recently released (job, attempt) is
  * ignored; a kill of an unknown allocation does nothing.
  *
- * <p>Jobs run as the agent's user. The batch script's environment is the agent's {@code PATH},
+ * <p><b>rota-stepd.</b> Each batch script runs under {@code rota-stepd} (a bash script shipped as a
+ * resource and written into the job's directory), like Slurm's slurmstepd: started under setsid, it
+ * starts the script in a session of its own, records its pid ({@code job.pid}) and, atomically, its
+ * exit status ({@code exit-status}) in {@code <spool>/job-<id>.<attempt>/}, beside the launch record
+ * ({@code launch.pb}) and its own pid ({@code stepd.pid}). It outlives the agent: a supervisor
+ * constructed on the same spool re-adopts every job found there whose rota-stepd still runs, and
+ * reports those that ended meanwhile. Kills spare rota-stepd, so that it can record the exit.
+ *
+ * <p>Whom jobs run as, their cgroups and the admin prolog and epilog follow {@link ExecutionSettings}.
+ * As the agent's user, the batch script's environment is the agent's {@code PATH},
  * {@code HOME}, {@code USER}, {@code LOGNAME}, {@code LANG}, {@code TZ} and {@code TMPDIR}, then the
  * submitter's environment, then {@link TaskEnvironment#batch}; {@code PATH} starts with the job's
  * {@code bin} directory holding {@code srun} and {@code scontrol}. Files live in
@@ -85,6 +94,23 @@ public final class JobSupervisor implements AutoCloseable {
     private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
     static final String SETSID = firstExecutable("/usr/bin/setsid", "/bin/setsid", "setsid");
     private static final String BASH = firstExecutable("/bin/bash", "/usr/bin/bash", "bash");
+    private static final String SETPRIV = firstExecutable("/usr/bin/setpriv", "/bin/setpriv", "setpriv");
+    /**
+     * Run as the job's user: opens stdout ($1) and stderr ($2, or stdout when empty) as that user, so
+     * that the agent never creates a file where the user names it, then runs the script.
+     */
+    private static final String OPEN_AND_RUN = "exec >\"$1\" || exit 125; if [ -n \"$2\" ]; then exec 2>\"$2\" || exit 125; "
+            + "else exec 2>&1; fi; shift 2; exec " + BASH + " \"$@\"";
+    /** Files of a batch job's directory that rota-stepd and the agent keep, for re-adoption. */
+    static final String STEPD = "stepd";
+    static final String STEPD_PID = "stepd.pid";
+    static final String JOB_PID = "job.pid";
+    static final String EXIT_STATUS = "exit-status";
+    static final String LAUNCH = "launch.pb";
+    static final String STARTED = "started-ms";
+    private static final String STEPD_TEXT = stepdText();
+    /** The agent's effective uid ({@code /proc/self} belongs to it); -1 where that cannot be read. */
+    public static final long AGENT_UID = agentUid();
     private static final File DEV_NULL = new File("/dev/null");
 
     private enum Phase { RUNNING, KILLING, ENDED }
@@ -101,11 +127,32 @@ public final class JobSupervisor implements AutoCloseable {
         Path spool;
         final Set<RunningTask> tasks = new HashSet<>();
         final Set<ProcessHandle> seen = new HashSet<>();
+        /** The pid of its rota-stepd (the batch script's supervisor), or 0 where there is none. */
+        long stepdPid;
+        /** Whether it was re-adopted from the spool after an agent restart (no {@link #batch} Process then). */
+        boolean adopted;
+        /** Its cgroup on this node, or null (no cgroups, or not made yet). */
+        Path cgroup;
+        /** Whom its processes run as; null for the agent's own user. */
+        PosixUser user;
+        /** Why its tasks cannot run here (the user could not be resolved), or null. */
+        String userError;
+        /** Whether the admin prolog is still running for it here (the work has not started). */
+        boolean inProlog;
+        /** What its GPUs here draw, or null when it holds none here. */
+        dev.rota.agent.energy.EnergyAccount energy;
+        /** When it ENDED here ({@link System#nanoTime()}), where it did. */
+        long endedAtNanos;
+        /** The pending {@code --signal} warning, if any. */
+        java.util.concurrent.ScheduledFuture<?> warning;
 
         Allocation(AllocationId id, LaunchJob launch, int nodeIndex) {
             this.id = id;
             this.launch = launch;
             this.nodeIndex = nodeIndex;
+            if (launch != null && nodeIndex >= 0 && launch.getNodes(nodeIndex).getGpuIndicesCount() > 0) {
+                energy = new dev.rota.agent.energy.EnergyAccount(Set.copyOf(launch.getNodes(nodeIndex).getGpuIndicesList()));
+            }
         }
     }
 
@@ -121,6 +168,14 @@ public final class JobSupervisor implements AutoCloseable {
     /** {@link #timer} for one-off work; drops work once the supervisor is closed. */
     private final Executor events;
     private final List<Consumer<AllocationEnded>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> drainListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<dev.rota.agent.v1.AllocationEnergy>> energyListeners = new CopyOnWriteArrayList<>();
+    private final ExecutionSettings settings;
+    /** Per-job cgroups, or null when limits are not enforced ({@link #limitsNotEnforcedBecause}). */
+    private final JobCgroups cgroups;
+    private final String limitsNotEnforcedBecause;
+    /** Runs prologs and epilogs, which may take long, off the supervisor thread. */
+    private final java.util.concurrent.ExecutorService adminScripts;
     private final Map<AllocationId, Allocation> allocations = new LinkedHashMap<>();
     private final Set<AllocationId> released = new LinkedHashSet<>();
     private final EndedJournal journal;
@@ -137,6 +192,19 @@ public final class JobSupervisor implements AutoCloseable {
      *                 written by a newer agent
      */
     public JobSupervisor(String nodeName, Path spoolDir) {
+        this(nodeName, spoolDir, ExecutionSettings.DEFAULTS);
+    }
+
+    /**
+     * As {@link #JobSupervisor(String, Path)}, running jobs as {@code settings} say (prolog, epilog).
+     */
+    public JobSupervisor(String nodeName, Path spoolDir, ExecutionSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.adminScripts = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread th = new Thread(r, "rota-prolog-epilog-" + nodeName);
+            th.setDaemon(true);
+            return th;
+        });
         this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
         this.spoolDir = Objects.requireNonNull(spoolDir, "spoolDir");
         this.journal = new EndedJournal(spoolDir);
@@ -172,10 +240,53 @@ public final class JobSupervisor implements AutoCloseable {
             }
         };
         timer.scheduleWithFixedDelay(this::sweep, SWEEP.toMillis(), SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+        JobCgroups found = null;
+        String why;
+        if (settings.cgroups().isEmpty()) {
+            why = "no cgroups configured";
+        } else {
+            ExecutionSettings.Cgroups c = settings.cgroups().get();
+            switch (JobCgroups.detect(c.root(), c.parent())) {
+                case JobCgroups.Detection.Enforcing e -> {
+                    found = e.cgroups();
+                    why = "";
+                }
+                case JobCgroups.Detection.NotEnforcing n -> why = n.why();
+            }
+        }
+        this.cgroups = found;
+        this.limitsNotEnforcedBecause = why;
+        if (found != null) {
+            LOG.info(nodeName + ": jobs run in their own cgroups under " + found.parent()
+                    + " (--mem as memory.max, --cpus-per-task as cpuset.cpus)");
+        } else if (settings.cgroups().isPresent()) {
+            LOG.warning(nodeName + ": --mem and --cpus-per-task are not enforced: " + why);
+        }
+        adopt();
+        if (settings.runAs() == RunAs.SUBMITTER) {
+            LOG.info(nodeName + ": jobs run as the users who submitted them" + (settings.allowRootJobs() ? ""
+                    : "; jobs of root are refused (--allow-root-jobs allows them)"));
+        } else if (AGENT_UID != 0) {
+            LOG.info(nodeName + ": this agent is not root (uid " + AGENT_UID + "): every job runs as "
+                    + System.getProperty("user.name") + ", whoever submitted it");
+        } else {
+            LOG.info(nodeName + ": every job runs as root, the agent's own user"
+                    + (settings.allowRootJobs() ? "" : "; without --allow-root-jobs every job is refused"));
+        }
     }
 
     public String nodeName() {
         return nodeName;
+    }
+
+    /** Whether jobs get cgroups here, so that {@code --mem} and {@code --cpus-per-task} hold. */
+    public boolean limitsEnforced() {
+        return cgroups != null;
+    }
+
+    /** Why {@link #limitsEnforced()} is false; empty when it is true. */
+    public String limitsNotEnforcedBecause() {
+        return limitsNotEnforcedBecause;
     }
 
     /**
@@ -187,14 +298,45 @@ public final class JobSupervisor implements AutoCloseable {
     }
 
     /**
+     * Adds a listener for the energy each allocation's GPUs drew here, told once when the allocation
+     * is released, if any of its GPUs had a power reading. Called on the releasing thread, never
+     * under the supervisor's lock.
+     */
+    public void addEnergyListener(Consumer<dev.rota.agent.v1.AllocationEnergy> listener) {
+        energyListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * A GPU power sample (from a health poll): added to every allocation that holds GPUs here and has
+     * not ended. Any thread.
+     */
+    public synchronized void powerSample(dev.rota.agent.energy.PowerSample sample) {
+        for (Allocation a : allocations.values()) {
+            if (a.energy != null && a.phase != Phase.ENDED) {
+                a.energy.add(sample);
+            }
+        }
+    }
+
+    /**
+     * Adds a listener for faults of this node that are no job's doing (a failed epilog): the drain
+     * reason. Called on a prolog/epilog thread, never under the supervisor's lock.
+     */
+    public void addDrainListener(Consumer<String> listener) {
+        drainListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
      * Records the allocation and, where this node is the batch host, starts its script. Returns once
      * the script is started (or failed to start, which is reported to the listeners as an
-     * {@link AllocationEnded} with {@code launch_error}). Idempotent per (job, attempt).
+     * {@link AllocationEnded} with {@code launch_error}). With an admin prolog, returns at once and
+     * runs the prolog first on another thread; a failed prolog is reported as an
+     * {@link AllocationEnded} with {@code node_fault} (from any node of the allocation). Idempotent
+     * per (job, attempt).
      */
     public void launch(LaunchJob launch) {
         AllocationId id = AllocationId.of(launch.getAllocation());
         Allocation a;
-        AllocationEnded failure = null;
         synchronized (this) {
             if (closed || allocations.containsKey(id) || released.contains(id)) {
                 LOG.fine(() -> nodeName + ": ignoring repeated launch of job " + id);
@@ -202,16 +344,80 @@ public final class JobSupervisor implements AutoCloseable {
             }
             a = new Allocation(id, launch, indexOf(launch, nodeName));
             allocations.put(id, a);
-            if (!launch.getBatchHost()) {
-                if (a.nodeIndex < 0) {
-                    LOG.warning(nodeName + ": job " + id + " is not allocated on this node; refusing its tasks");
+            if (!launch.getBatchHost() && a.nodeIndex < 0) {
+                LOG.warning(nodeName + ": job " + id + " is not allocated on this node; refusing its tasks");
+                return;
+            }
+            a.inProlog = settings.prolog().isPresent() && a.nodeIndex >= 0;
+        }
+        if (a.inProlog) {
+            try {
+                adminScripts.execute(() -> prolog(a));
+            } catch (RejectedExecutionException e) {
+                LOG.fine(() -> nodeName + ": supervisor closed; job " + id + " not started");
+            }
+            return;
+        }
+        begin(a);
+    }
+
+    /** On a prolog thread: runs the prolog, then starts the work or reports the node fault. */
+    private void prolog(Allocation a) {
+        AdminScript prolog = settings.prolog().orElseThrow();
+        Optional<String> fault = prolog.run(a.launch, nodeName, Optional.empty());
+        if (fault.isEmpty()) {
+            begin(a);
+            return;
+        }
+        AllocationEnded report = null;
+        synchronized (this) {
+            if (allocations.get(a.id) == a && a.phase == Phase.RUNNING) {
+                a.inProlog = false;
+                a.phase = Phase.ENDED;
+                a.endedAtNanos = System.nanoTime();
+                a.ended = AllocationEnded.newBuilder().setAllocation(a.id.toProto()).setExitCode(1)
+                        .setLaunchError(fault.get()).setNodeFault(fault.get()).build();
+                report = a.ended;
+            }
+        }
+        if (report != null) {
+            LogFields.job(a.id.jobId()).withNode(nodeName).log(LOG, Level.WARNING,
+                    nodeName + ": job " + a.id + " not started: " + fault.get() + "; the node asks to be drained");
+            persist();
+            AllocationEnded r = report;
+            events.execute(() -> notifyListeners(r));
+        }
+    }
+
+    /**
+     * Starts the allocation's work on this node, after the prolog if there is one: the batch script
+     * on the batch host, and the {@code --signal} warning. Does nothing if it was killed meanwhile.
+     */
+    private void begin(Allocation a) {
+        AllocationId id = a.id;
+        AllocationEnded failure = null;
+        synchronized (this) {
+            if (closed || allocations.get(id) != a || a.phase != Phase.RUNNING) {
+                return;
+            }
+            a.inProlog = false;
+            if (!a.launch.getBatchHost()) {
+                try {
+                    a.user = jobUser(a.launch);
+                    makeCgroup(a);
+                } catch (LaunchFailure e) {
+                    a.userError = e.getMessage();
+                    LOG.warning(nodeName + ": job " + id + ": " + e.getMessage() + "; its tasks cannot run here");
                 }
+                scheduleWarning(a);
                 return;
             }
             try {
                 startBatch(a);
+                scheduleWarning(a);
             } catch (LaunchFailure e) {
                 a.phase = Phase.ENDED;
+                a.endedAtNanos = System.nanoTime();
                 a.ended = AllocationEnded.newBuilder().setAllocation(id.toProto()).setExitCode(1)
                         .setLaunchError(e.getMessage()).build();
                 failure = a.ended;
@@ -250,6 +456,8 @@ public final class JobSupervisor implements AutoCloseable {
         Termination.Targets targets = null;
         Path spool = null;
         boolean releasedNow = false;
+        Allocation epilogFor = null;
+        Allocation releasedAllocation = null;
         synchronized (this) {
             Allocation a = allocations.get(id);
             if (a == null) {
@@ -262,17 +470,25 @@ public final class JobSupervisor implements AutoCloseable {
                 spool = spoolDir.resolve("job-" + a.id);
             } else {
                 targets = targetsOf(a);
-                if (a.batch != null && a.phase != Phase.ENDED) {
+                if ((a.batch != null || a.adopted) && a.phase != Phase.ENDED) {
                     a.phase = Phase.KILLING;
                 } else {
                     release(a);
                     releasedNow = true;
+                    releasedAllocation = a;
                     spool = a.spool;
+                    if (a.nodeIndex >= 0 && settings.epilog().isPresent()) {
+                        epilogFor = a;
+                    }
                 }
             }
         }
         if (releasedNow) {
             persist();
+        }
+        Allocation measured = releasedAllocation;
+        if (measured != null && measured.energy != null) {
+            reportEnergy(measured);
         }
         if (targets == null) {
             deleteTree(spool);
@@ -281,6 +497,21 @@ public final class JobSupervisor implements AutoCloseable {
         LogFields.job(id.jobId()).withNode(nodeName).log(LOG, Level.INFO,
                 nodeName + ": killing job " + id + " with " + signal + ", grace " + grace.toMillis() + " ms");
         CompletableFuture<Void> done = startTermination(targets, signal, grace, "job " + id);
+        if (releasedNow) {
+            Allocation gone = releasedAllocation;
+            done = done.whenComplete((v, t) -> dropCgroup(gone));
+        }
+        if (epilogFor != null) {
+            Allocation a = epilogFor;
+            // Once the job's processes here are gone; off the supervisor thread, as it may take long.
+            done.whenComplete((v, t) -> {
+                try {
+                    adminScripts.execute(() -> epilog(a));
+                } catch (RejectedExecutionException e) {
+                    LOG.fine(() -> nodeName + ": supervisor closed; no epilog for job " + a.id);
+                }
+            });
+        }
         if (spool != null) {
             Path dir = spool;
             // Chained, so the returned future completes only once the files are gone too.
@@ -333,9 +564,8 @@ public final class JobSupervisor implements AutoCloseable {
      */
     public Optional<RunningTask> startTask(StepGrant grant, List<String> argv, Map<String, String> environment,
             Path workingDir) throws IOException {
-        List<String> cmd = new ArrayList<>(argv.size() + 1);
+        List<String> cmd = new ArrayList<>(argv.size() + 6);
         cmd.add(SETSID);
-        cmd.addAll(argv);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workingDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
         pb.environment().clear();
@@ -347,6 +577,16 @@ public final class JobSupervisor implements AutoCloseable {
             if (closed || a == null || a.phase != Phase.RUNNING) {
                 return Optional.empty();
             }
+            if (a.userError != null) {
+                throw new IOException(a.userError);
+            }
+            if (a.cgroup != null) {
+                cmd.addAll(JobCgroups.enterCommand(BASH, a.cgroup));
+            }
+            if (a.user != null) {
+                cmd.addAll(becomeUser(a.user));
+            }
+            cmd.addAll(argv);
             pb.environment().put("PATH", localWrappers(a) + File.pathSeparator
                     + environment.getOrDefault("PATH", DEFAULT_PATH));
             // Started under the lock so that a concurrent kill either sees the task or refuses it.
@@ -367,6 +607,7 @@ public final class JobSupervisor implements AutoCloseable {
     public void close() {
         List<CompletableFuture<Void>> kills = new ArrayList<>();
         List<Path> spools = new ArrayList<>();
+        List<Allocation> killed = new ArrayList<>();
         synchronized (this) {
             if (closed) {
                 return;
@@ -377,6 +618,7 @@ public final class JobSupervisor implements AutoCloseable {
                     continue; // an exit remembered from the journal: nothing to kill, and it stays journalled
                 }
                 kills.add(startTermination(targetsOf(a), "TERM", CLOSE_GRACE, "job " + a.id));
+                killed.add(a);
                 if (a.spool != null) {
                     spools.add(a.spool);
                 }
@@ -392,7 +634,9 @@ public final class JobSupervisor implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timer.shutdownNow();
+        adminScripts.shutdownNow();
         spools.forEach(JobSupervisor::deleteTree);
+        killed.forEach(this::dropCgroup);
     }
 
     /**
@@ -408,6 +652,7 @@ public final class JobSupervisor implements AutoCloseable {
             allocations.clear();
         }
         timer.shutdownNow();
+        adminScripts.shutdownNow();
     }
 
     // ---- batch scripts ----
@@ -436,9 +681,11 @@ public final class JobSupervisor implements AutoCloseable {
         if (out.equals(err)) {
             err = null;
         }
-        checkWritable(out, "output");
+        PosixUser user = jobUser(l);
+        a.user = user;
+        checkWritable(out, "output", user);
         if (err != null) {
-            checkWritable(err, "error");
+            checkWritable(err, "error", user);
         }
 
         Path dir = spoolDir.resolve("job-" + a.id);
@@ -449,34 +696,81 @@ public final class JobSupervisor implements AutoCloseable {
             Files.writeString(script, l.getScript(), StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
             writeWrappers(bin);
+            Path stepd = dir.resolve(STEPD);
+            Files.writeString(stepd, STEPD_TEXT, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(stepd, PosixFilePermissions.fromString("rwxr-xr-x"));
+            // What a restarted agent needs to take the job over; it holds the environment, so only for the agent.
+            writeAtomically(dir.resolve(LAUNCH), l.toByteArray());
+            Files.setPosixFilePermissions(dir.resolve(LAUNCH), PosixFilePermissions.fromString("rw-------"));
+            writeAtomically(dir.resolve(STARTED), Long.toString(System.currentTimeMillis())
+                    .getBytes(StandardCharsets.US_ASCII));
+            if (user != null) {
+                handOver(dir, user);
+            }
         } catch (IOException | UnsupportedOperationException e) {
+            deleteTree(dir);
             throw new LaunchFailure("cannot write the job script to " + dir + ": " + e);
         }
         a.spool = dir;
 
+        try {
+            makeCgroup(a);
+        } catch (LaunchFailure e) {
+            deleteTree(dir);
+            a.spool = null;
+            throw e;
+        }
         List<String> cmd = new ArrayList<>();
-        cmd.add(SETSID);
-        cmd.add(BASH);
+        // rota-stepd, in a session of its own, supervises the script: it outlives an agent restart.
+        cmd.addAll(List.of(SETSID, BASH, dir.resolve(STEPD).toString(), dir.toString()));
+        if (a.cgroup != null) {
+            cmd.addAll(JobCgroups.enterCommand(BASH, a.cgroup));
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(wd.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+        if (user != null) {
+            cmd.addAll(becomeUser(user));
+            cmd.addAll(List.of(BASH, "-c", OPEN_AND_RUN, "rota-batch", out.toString(),
+                    err == null ? "" : err.toString()));
+            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        } else {
+            cmd.add(BASH);
+            pb.redirectOutput(ProcessBuilder.Redirect.to(out.toFile()));
+            if (err == null) {
+                pb.redirectErrorStream(true);
+            } else {
+                pb.redirectError(ProcessBuilder.Redirect.to(err.toFile()));
+            }
+        }
         cmd.add(script.toString());
         cmd.addAll(l.getScriptArgsList());
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(wd.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
-                .redirectOutput(ProcessBuilder.Redirect.to(out.toFile()));
-        if (err == null) {
-            pb.redirectErrorStream(true);
-        } else {
-            pb.redirectError(ProcessBuilder.Redirect.to(err.toFile()));
-        }
         try {
             Map<String, String> env = pb.environment();
-            env.keySet().retainAll(AGENT_VARS);
-            env.putAll(l.getEnvironmentMap());
-            env.putAll(TaskEnvironment.batch(l, a.nodeIndex));
+            if (user != null) {
+                // A clean environment: nothing of the agent's, the job's, then who the user is.
+                env.clear();
+                env.put("PATH", DEFAULT_PATH);
+                env.putAll(l.getEnvironmentMap());
+                env.putAll(TaskEnvironment.batch(l, a.nodeIndex));
+                env.put("HOME", user.home());
+                env.put("USER", user.name());
+                env.put("LOGNAME", user.name());
+                if (!user.shell().isEmpty()) {
+                    env.put("SHELL", user.shell());
+                }
+            } else {
+                env.keySet().retainAll(AGENT_VARS);
+                env.putAll(l.getEnvironmentMap());
+                env.putAll(TaskEnvironment.batch(l, a.nodeIndex));
+            }
             env.put("PATH", bin + File.pathSeparator + env.getOrDefault("PATH", DEFAULT_PATH));
             a.batch = pb.start();
+            a.stepdPid = a.batch.pid();
+            writeAtomically(dir.resolve(STEPD_PID), Long.toString(a.stepdPid).getBytes(StandardCharsets.US_ASCII));
         } catch (IOException | RuntimeException e) {
             deleteTree(dir);
             a.spool = null;
+            dropCgroup(a);
             throw new LaunchFailure("cannot start the batch script: " + e.getMessage());
         }
     }
@@ -505,6 +799,120 @@ public final class JobSupervisor implements AutoCloseable {
         return bin;
     }
 
+    /** Guarded by this. Makes the allocation's cgroup with its limits, where cgroups are on. */
+    private void makeCgroup(Allocation a) throws LaunchFailure {
+        if (cgroups == null || a.cgroup != null) {
+            return;
+        }
+        LaunchJob l = a.launch;
+        try {
+            a.cgroup = cgroups.create("job-" + a.id, l.getMemPerNodeBytes(),
+                    l.getCpusPerTask() * Math.max(1, l.getNtasksPerNode()));
+        } catch (IOException | RuntimeException e) {
+            throw new LaunchFailure("cannot make the job's cgroup under " + cgroups.parent() + ": " + e.getMessage());
+        }
+    }
+
+    /** Removes the allocation's cgroup (once its processes are gone). */
+    private void dropCgroup(Allocation a) {
+        Path cg = a.cgroup;
+        if (cgroups != null && cg != null) {
+            cgroups.remove(cg);
+        }
+    }
+
+    /**
+     * Whom the job's processes run as: null for the agent's own user, else the submitter.
+     *
+     * @throws LaunchFailure when the job may not run (as root without {@code allowRootJobs}) or its
+     *                       user is unknown here
+     */
+    private PosixUser jobUser(LaunchJob l) throws LaunchFailure {
+        if (settings.runAs() == RunAs.AGENT_USER) {
+            if (AGENT_UID == 0 && !settings.allowRootJobs()) {
+                throw new LaunchFailure("this agent runs as root and runs jobs as itself; it runs no job as root "
+                        + "unless started with --allow-root-jobs");
+            }
+            return null;
+        }
+        PosixUser user;
+        try {
+            user = PosixUser.lookup(l.getUser()).orElseThrow(() -> new LaunchFailure(
+                    "user '" + l.getUser() + "' does not exist on " + nodeName));
+        } catch (IOException e) {
+            throw new LaunchFailure("cannot look up user '" + l.getUser() + "' on " + nodeName + ": " + e.getMessage());
+        }
+        if (user.isRoot() && !settings.allowRootJobs()) {
+            throw new LaunchFailure("job of " + user.name() + " refused: this agent runs no job as root "
+                    + "unless started with --allow-root-jobs");
+        }
+        return user;
+    }
+
+    /** {@code setpriv} taking {@code user}'s uid, gid and supplementary groups, then running what follows. */
+    private static List<String> becomeUser(PosixUser user) {
+        return List.of(SETPRIV, "--reuid=" + user.uid(), "--regid=" + user.gid(), "--init-groups", "--");
+    }
+
+    /**
+     * Gives the job's spool directory to its user, and lets every user through (not read) the spool
+     * directory above it, so that the script and the srun wrapper can be run as that user.
+     */
+    private void handOver(Path jobDir, PosixUser user) throws IOException {
+        Files.setPosixFilePermissions(spoolDir, PosixFilePermissions.fromString("rwx--x--x"));
+        // The directory itself stays the agent's: rota-stepd (as root) writes its files there, which
+        // must not be where the user could plant a link.
+        Files.setPosixFilePermissions(jobDir, PosixFilePermissions.fromString("rwx--x--x"));
+        for (Path top : List.of(jobDir.resolve("script.sh"), jobDir.resolve("bin"))) {
+            try (Stream<Path> paths = Files.walk(top)) {
+                for (Path p : paths.toList()) {
+                    Files.setAttribute(p, "unix:uid", (int) user.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(p, "unix:gid", (int) user.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                }
+            }
+        }
+    }
+
+    /** Opens (creating) {@code file} for writing as {@code user} (the agent's user when null), to fail early and clearly. */
+    private static void checkWritable(Path file, String kind, PosixUser user) throws LaunchFailure {
+        if (user == null) {
+            checkWritable(file, kind);
+            return;
+        }
+        List<String> cmd = new ArrayList<>(becomeUser(user));
+        cmd.addAll(List.of(BASH, "-c", ": >> \"$1\"", "rota-check", file.toString()));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL)).start();
+            String output = new String(p.getInputStream().readNBytes(4096), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new LaunchFailure("cannot open " + kind + " file " + file + " as user " + user.name()
+                        + ": the check did not finish in 10 s");
+            }
+            if (p.exitValue() != 0) {
+                String why = output.strip().lines().findFirst().orElse("exit " + p.exitValue())
+                        .replaceFirst("^rota-check: (line \\d+: )?", "");
+                throw new LaunchFailure("cannot open " + kind + " file " + file + " as user " + user.name() + ": "
+                        + why);
+            }
+        } catch (IOException e) {
+            throw new LaunchFailure("cannot check " + kind + " file " + file + " as user " + user.name() + ": "
+                    + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LaunchFailure("interrupted while checking " + kind + " file " + file);
+        }
+    }
+
+    private static long agentUid() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static void checkWritable(Path file, String kind) throws LaunchFailure {
         try {
             // Opened (and created) only to fail early with a clear message; the redirect truncates it.
@@ -520,11 +928,14 @@ public final class JobSupervisor implements AutoCloseable {
     }
 
     /** On the supervisor thread. */
-    private void batchExited(Allocation a, int exitCode) {
+    private void batchExited(Allocation a, int processExit) {
+        // rota-stepd's record is the job's own status; its process exit says the same unless it was killed.
+        int exitCode = a.spool == null ? processExit : readExitStatus(a.spool).orElse(processExit);
         AllocationEnded report = null;
         synchronized (this) {
             if (allocations.get(a.id) == a && a.phase != Phase.ENDED) {
                 a.phase = Phase.ENDED;
+                a.endedAtNanos = System.nanoTime();
                 a.ended = AllocationEnded.newBuilder().setAllocation(a.id.toProto()).setExitCode(exitCode).build();
                 report = a.ended;
             }
@@ -547,6 +958,254 @@ public final class JobSupervisor implements AutoCloseable {
         }
     }
 
+    /** Closes a released allocation's energy account and tells the listeners, if it measured anything. */
+    private void reportEnergy(Allocation a) {
+        java.util.OptionalDouble joules;
+        synchronized (this) {
+            joules = a.energy.close(a.phase == Phase.ENDED && a.endedAtNanos != 0 ? a.endedAtNanos : System.nanoTime());
+        }
+        if (joules.isEmpty()) {
+            return;
+        }
+        dev.rota.agent.v1.AllocationEnergy report = dev.rota.agent.v1.AllocationEnergy.newBuilder()
+                .setAllocation(a.id.toProto()).setJoules(joules.getAsDouble()).build();
+        LogFields.job(a.id.jobId()).withNode(nodeName).log(LOG, Level.INFO, nodeName + ": job " + a.id + " drew "
+                + String.format(java.util.Locale.ROOT, "%.0f", joules.getAsDouble()) + " J on its GPUs here");
+        for (Consumer<dev.rota.agent.v1.AllocationEnergy> l : energyListeners) {
+            try {
+                l.accept(report);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "energy listener failed", e);
+            }
+        }
+    }
+
+    /** On an epilog thread: runs the epilog for a released allocation; a failure asks for a drain. */
+    private void epilog(Allocation a) {
+        Optional<Integer> exit = a.ended != null && a.ended.getLaunchError().isEmpty()
+                ? Optional.of(a.ended.getExitCode()) : Optional.empty();
+        Optional<String> fault = settings.epilog().orElseThrow().run(a.launch, nodeName, exit);
+        if (fault.isEmpty()) {
+            return;
+        }
+        LogFields.job(a.id.jobId()).withNode(nodeName).log(LOG, Level.WARNING,
+                nodeName + ": after job " + a.id + ": " + fault.get() + "; the node asks to be drained");
+        for (Consumer<String> l : drainListeners) {
+            try {
+                l.accept(fault.get());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "drain listener failed", e);
+            }
+        }
+    }
+
+    // ---- rota-stepd and re-adoption ----
+
+    /**
+     * In the constructor: takes over the batch jobs an earlier agent left running in the spool. A
+     * job directory with a launch record and a live rota-stepd is supervised again (RUNNING); one
+     * whose rota-stepd recorded an exit meanwhile is an ENDED allocation reported at the next
+     * Register; one whose rota-stepd is gone without a record is lost, and forgotten (rotad then
+     * handles the job as after a node failure).
+     */
+    private void adopt() {
+        List<Path> dirs;
+        try (Stream<Path> list = Files.list(spoolDir)) {
+            dirs = list.filter(p -> p.getFileName().toString().startsWith("job-") && Files.isRegularFile(p.resolve(LAUNCH)))
+                    .sorted().toList();
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            LOG.warning(nodeName + ": cannot list " + spoolDir + " for jobs to re-adopt: " + e.getMessage());
+            return;
+        }
+        int running = 0;
+        int ended = 0;
+        for (Path dir : dirs) {
+            LaunchJob launch;
+            try {
+                launch = LaunchJob.parseFrom(Files.readAllBytes(dir.resolve(LAUNCH)));
+            } catch (IOException e) {
+                LOG.warning(nodeName + ": cannot read " + dir.resolve(LAUNCH) + ": " + e.getMessage() + "; ignoring it");
+                continue;
+            }
+            AllocationId id = AllocationId.of(launch.getAllocation());
+            synchronized (this) {
+                if (allocations.containsKey(id) || released.contains(id)) {
+                    continue; // already known from the journal; its release deletes the directory
+                }
+            }
+            Allocation a = new Allocation(id, launch, indexOf(launch, nodeName));
+            a.spool = dir;
+            a.adopted = true;
+            a.stepdPid = readLong(dir.resolve(STEPD_PID)).orElse(0L);
+            if (cgroups != null && Files.isDirectory(cgroups.parent().resolve("job-" + id))) {
+                a.cgroup = cgroups.parent().resolve("job-" + id);
+            }
+            Optional<Integer> status = readExitStatus(dir);
+            if (status.isPresent()) {
+                a.phase = Phase.ENDED;
+                a.endedAtNanos = System.nanoTime();
+                a.ended = AllocationEnded.newBuilder().setAllocation(id.toProto()).setExitCode(status.get()).build();
+                ended++;
+            } else if (stepdAlive(a)) {
+                try {
+                    a.user = jobUser(launch);
+                } catch (LaunchFailure e) {
+                    a.userError = e.getMessage();
+                }
+                running++;
+            } else {
+                LOG.warning(nodeName + ": job " + id + " was lost while the agent was down (its rota-stepd is gone "
+                        + "and recorded no exit)");
+                deleteTree(dir);
+                continue;
+            }
+            synchronized (this) {
+                allocations.put(id, a);
+                if (a.phase == Phase.RUNNING) {
+                    scheduleWarning(a);
+                }
+            }
+        }
+        if (running + ended > 0) {
+            LOG.info(nodeName + ": re-adopted " + running + " running jobs and " + ended
+                    + " that ended while the agent was down, from " + spoolDir);
+            persist();
+        }
+    }
+
+    /** On the supervisor thread: reports adopted jobs whose rota-stepd has recorded an exit, or vanished. */
+    private void watchAdopted() {
+        List<Allocation> adopted;
+        synchronized (this) {
+            adopted = allocations.values().stream().filter(a -> a.adopted && a.phase != Phase.ENDED).toList();
+        }
+        for (Allocation a : adopted) {
+            Optional<Integer> status = readExitStatus(a.spool);
+            if (status.isPresent()) {
+                batchExited(a, status.get());
+            } else if (!stepdAlive(a)) {
+                // Gone without a record: killed outright. Reported as killed by SIGKILL.
+                LOG.warning(nodeName + ": the rota-stepd of job " + a.id + " is gone and recorded no exit");
+                batchExited(a, 128 + 9);
+            }
+        }
+    }
+
+    /** Whether the allocation's rota-stepd still runs (the pid is alive and runs this job's stepd). */
+    private static boolean stepdAlive(Allocation a) {
+        if (a.stepdPid <= 0 || a.spool == null) {
+            return false;
+        }
+        try {
+            byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(a.stepdPid), "cmdline"));
+            String args = new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' ');
+            return args.contains(a.spool.resolve(STEPD).toString());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The batch shell's pid as rota-stepd recorded it, or 0 when not (yet) known. */
+    private static long jobPid(Allocation a) {
+        return a.spool == null ? 0 : readLong(a.spool.resolve(JOB_PID)).orElse(0L);
+    }
+
+    private static Optional<Integer> readExitStatus(Path dir) {
+        return readLong(dir.resolve(EXIT_STATUS)).map(Long::intValue);
+    }
+
+    private static Optional<Long> readLong(Path file) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Writes {@code bytes} to a file beside {@code file}, then renames it over {@code file}. */
+    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static String stepdText() {
+        try (var in = JobSupervisor.class.getResourceAsStream("rota-stepd.sh")) {
+            if (in == null) {
+                throw new IllegalStateException("rota-stepd.sh is missing from the agent's classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    // ---- --signal ----
+
+    /**
+     * Guarded by this. Schedules the job's {@code --signal} warning, if it has one that concerns this
+     * node, at {@code time_limit - seconds_before} from now (at once if that is past). The clock
+     * starts when this agent starts the allocation, a little after rotad's, so the warning comes at
+     * most that little later than asked, never earlier.
+     */
+    private void scheduleWarning(Allocation a) {
+        LaunchJob l = a.launch;
+        if (closed || !l.hasWarnSignal() || !l.hasTimeLimit()) {
+            return;
+        }
+        dev.rota.agent.v1.WarnSignal w = l.getWarnSignal();
+        if (w.getBatchOnly() && !l.getBatchHost()) {
+            return;
+        }
+        String signal;
+        try {
+            signal = Signals.normalize(w.getSignal());
+        } catch (IllegalArgumentException e) {
+            LOG.warning(nodeName + ": job " + a.id + ": " + e.getMessage() + " in --signal; no warning will be sent");
+            return;
+        }
+        long limitMs = l.getTimeLimit().getSeconds() * 1000 + l.getTimeLimit().getNanos() / 1_000_000;
+        long elapsedMs = 0;
+        if (a.adopted && a.spool != null) {
+            // Re-adopted: the job started under an earlier agent, when it recorded.
+            long now = System.currentTimeMillis();
+            elapsedMs = Math.max(0, now - readLong(a.spool.resolve(STARTED)).orElse(now));
+        }
+        long delayMs = Math.max(0, limitMs - w.getSecondsBefore() * 1000L - elapsedMs);
+        try {
+            a.warning = timer.schedule(() -> warn(a, signal, w.getBatchOnly()), delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closed meanwhile: no warning to send.
+        }
+    }
+
+    /** On the supervisor thread: sends the {@code --signal} warning to the batch shell or to every process. */
+    private void warn(Allocation a, String signal, boolean batchOnly) {
+        Termination.Targets targets;
+        synchronized (this) {
+            if (allocations.get(a.id) != a || a.phase != Phase.RUNNING) {
+                return;
+            }
+            targets = targetsOf(a);
+        }
+        Set<Long> pids;
+        if (batchOnly) {
+            long shell = jobPid(a);
+            if (shell <= 0) {
+                return;
+            }
+            pids = Set.of(shell);
+        } else {
+            // Each process once: a signal sent to its group and to itself could run a trap twice.
+            pids = targets.resolve(ProcessTable.capture());
+        }
+        LogFields.job(a.id.jobId()).withNode(nodeName).log(LOG, Level.INFO, nodeName + ": job " + a.id
+                + ": --signal " + signal + " to " + (batchOnly ? "the batch shell" : pids.size() + " processes"));
+        Signals.send(signal, Set.of(), pids);
+    }
+
     // ---- tasks ----
 
     /** On the supervisor thread: kill what the task left in its group, then forget it. */
@@ -563,15 +1222,25 @@ public final class JobSupervisor implements AutoCloseable {
 
     /** Guarded by this. */
     private Termination.Targets targetsOf(Allocation a) {
-        Set<Long> leaders = new HashSet<>();
-        if (a.batch != null) {
-            leaders.add(a.batch.pid());
+        Set<Long> groups = new HashSet<>();
+        Set<Long> roots = new HashSet<>();
+        if (a.stepdPid > 0) {
+            // The tree under rota-stepd is the job; rota-stepd itself is spared, to record the exit.
+            roots.add(a.stepdPid);
+            long shell = jobPid(a);
+            if (shell > 0) {
+                groups.add(shell);
+            }
         }
-        a.tasks.forEach(t -> leaders.add(t.process().pid()));
+        a.tasks.forEach(t -> {
+            groups.add(t.process().pid());
+            roots.add(t.process().pid());
+        });
         List<String> markers = List.of(
                 TaskEnvironment.ALLOCATION + "=" + TaskEnvironment.allocationMarker(a.launch),
                 TaskEnvironment.NODE_NAME + "=" + nodeName);
-        return new Termination.Targets(leaders, leaders, a.seen, markers);
+        return new Termination.Targets(groups, roots, a.seen, markers, Optional.ofNullable(a.cgroup),
+                a.stepdPid > 0 ? Set.of(a.stepdPid) : Set.of());
     }
 
     private CompletableFuture<Void> startTermination(Termination.Targets targets, String signal, Duration grace,
@@ -613,6 +1282,9 @@ public final class JobSupervisor implements AutoCloseable {
 
     /** Guarded by this. */
     private void release(Allocation a) {
+        if (a.warning != null) {
+            a.warning.cancel(false);
+        }
         allocations.remove(a.id);
         released.add(a.id);
         Iterator<AllocationId> oldest = released.iterator();
@@ -624,13 +1296,14 @@ public final class JobSupervisor implements AutoCloseable {
 
     /** On the supervisor thread: remember each allocation's process tree, so re-parented processes stay known. */
     private void sweep() {
+        watchAdopted();
         try {
             Map<Allocation, Set<Long>> starts = new HashMap<>();
             synchronized (this) {
                 for (Allocation a : allocations.values()) {
                     Set<Long> s = new HashSet<>();
-                    if (a.batch != null) {
-                        s.add(a.batch.pid());
+                    if (a.stepdPid > 0) {
+                        s.add(a.stepdPid);
                     }
                     a.tasks.forEach(t -> s.add(t.process().pid()));
                     a.seen.removeIf(h -> !ProcessTable.running(h));

@@ -32,13 +32,21 @@ final class Termination {
      * @param roots   processes whose trees belong to the target
      * @param seen    processes observed earlier in those trees (may have re-parented since)
      * @param markers environment entries ({@code KEY=VALUE}) that all mark a target; empty for none
+     * @param cgroup  the job's cgroup, whose every process is a target; empty for none
+     * @param spared  processes never signalled, though found by the rest (the job's rota-stepd)
      */
-    record Targets(Set<Long> groups, Set<Long> roots, Set<ProcessHandle> seen, List<String> markers) {
+    record Targets(Set<Long> groups, Set<Long> roots, Set<ProcessHandle> seen, List<String> markers,
+            java.util.Optional<java.nio.file.Path> cgroup, Set<Long> spared) {
         Targets {
             groups = Set.copyOf(groups);
             roots = Set.copyOf(roots);
             seen = Set.copyOf(seen);
             markers = List.copyOf(markers);
+            spared = Set.copyOf(spared);
+        }
+
+        Targets(Set<Long> groups, Set<Long> roots, Set<ProcessHandle> seen, List<String> markers) {
+            this(groups, roots, seen, markers, java.util.Optional.empty(), Set.of());
         }
 
         Set<Long> resolve(ProcessTable table) {
@@ -50,6 +58,8 @@ final class Termination {
             }
             Set<Long> out = new HashSet<>(table.treesAndGroups(starts, groups));
             out.addAll(table.carrying(markers));
+            cgroup.ifPresent(c -> out.addAll(JobCgroups.processes(c)));
+            out.removeAll(spared);
             return out;
         }
 
@@ -98,6 +108,10 @@ final class Termination {
     private int round(String sig) {
         ProcessTable table = ProcessTable.capture();
         Set<Long> pids = targets.resolve(table);
+        if (sig.equals("KILL")) {
+            // The kernel's own kill of the whole cgroup: nothing in it can dodge it by forking.
+            targets.cgroup().ifPresent(JobCgroups::kill);
+        }
         Signals.send(sig, targets.liveGroups(table), pids);
         List<ProcessHandle> handles = new ArrayList<>();
         for (long pid : pids) {

@@ -84,6 +84,8 @@ public final class DaemonLink implements AutoCloseable {
     private volatile boolean closed;
     /** {@link System#nanoTime()} of the last contact with the daemon (see {@link #sinceContact}). */
     private volatile long lastContactNanos = System.nanoTime();
+    /** Drain requests and energy reports not yet sent; confined to the link thread. */
+    private final java.util.ArrayDeque<AgentMessage> pendingOnce = new java.util.ArrayDeque<>();
 
     private DaemonLink(ManagedChannel channel, String daemon, Identity identity, JobSupervisor supervisor,
             Duration heartbeat, Supplier<NodeHealth> health) {
@@ -127,6 +129,8 @@ public final class DaemonLink implements AutoCloseable {
             Duration heartbeat, Supplier<NodeHealth> health) {
         DaemonLink link = new DaemonLink(channel, daemon, identity, supervisor, heartbeat, health);
         supervisor.addListener(link::reportEnded);
+        supervisor.addDrainListener(link::requestDrain);
+        supervisor.addEnergyListener(link::reportEnergy);
         link.run(link::connect);
         return link;
     }
@@ -148,6 +152,40 @@ public final class DaemonLink implements AutoCloseable {
     /** Sends {@code ended} on the stream if one is open; otherwise the next Register carries it. Any thread. */
     public void reportEnded(AllocationEnded ended) {
         run(() -> send(AgentMessage.newBuilder().setAllocationEnded(ended).build()));
+    }
+
+    /**
+     * Asks rotad to drain this node for {@code reason} (a failed epilog). Sent once the stream is
+     * answered; kept until then, across reconnects (not across an agent restart). Any thread.
+     */
+    public void requestDrain(String reason) {
+        sendOnce(AgentMessage.newBuilder().setDrain(dev.rota.agent.v1.DrainRequest.newBuilder().setReason(reason))
+                .build());
+    }
+
+    /**
+     * Reports the energy an allocation's GPUs drew on this node. Kept until the stream is answered,
+     * like {@link #requestDrain}. Any thread.
+     */
+    public void reportEnergy(dev.rota.agent.v1.AllocationEnergy energy) {
+        sendOnce(AgentMessage.newBuilder().setEnergy(energy).build());
+    }
+
+    private void sendOnce(AgentMessage message) {
+        run(() -> {
+            pendingOnce.add(message);
+            flushOnce();
+        });
+    }
+
+    /** On the link thread: sends the one-off messages kept, if the stream is answered. */
+    private void flushOnce() {
+        while (connected && !pendingOnce.isEmpty()) {
+            if (!send(pendingOnce.getFirst())) {
+                return;
+            }
+            pendingOnce.removeFirst();
+        }
     }
 
     /** The node's health changed: send a heartbeat with it now rather than at the next beat. Any thread. */
@@ -244,6 +282,7 @@ public final class DaemonLink implements AutoCloseable {
         }
         connected = true;
         backoff.reset();
+        flushOnce();
         if (state != State.CONNECTED) {
             LOG.info(identity.nodeName() + ": registered with rotad at " + daemon);
             state = State.CONNECTED;

@@ -60,6 +60,11 @@ public final class AgentMetrics {
         /** Allocations this node runs now. */
         int runningJobs();
 
+        /** Whether jobs get cgroups, so that {@code --mem} and {@code --cpus-per-task} hold. */
+        default boolean limitsEnforced() {
+            return false;
+        }
+
         /** A running agent as a source. */
         static Source of(NodeAgent agent) {
             return new Source() {
@@ -92,6 +97,11 @@ public final class AgentMetrics {
                 public int runningJobs() {
                     return agent.runningJobs();
                 }
+
+                @Override
+                public boolean limitsEnforced() {
+                    return agent.limitsEnforced();
+                }
             };
         }
     }
@@ -120,6 +130,10 @@ public final class AgentMetrics {
                         + "registered stream; grows while the daemon is unreachable").register(registry);
         Gauge.builder("rota_agent_jobs_running", () -> source.runningJobs())
                 .description("Allocations (jobs) this node runs now").register(registry);
+        Gauge.builder("rota_agent_limits_enforced", () -> source.limitsEnforced() ? 1 : 0)
+                .description("1 when jobs run in their own cgroups (--mem and --cpus-per-task hold), 0 when "
+                        + "limits are not enforced (no writable cgroup v2; the agent logs why at start)")
+                .register(registry);
         Gauge.builder("rota_agent_gpus", () -> source.gpus().size())
                 .description("GPUs the agent discovered at start and registered").register(registry);
         Gauge.builder("rota_agent_healthy", () -> source.health().healthy() ? 1 : 0)

@@ -67,11 +67,33 @@ public sealed interface Event {
     /**
      * The batch script of an allocation ended on its batch node.
      *
+     * <p>Also sent by any node of the allocation, with {@code nodeFault}, when the node and not the
+     * job is at fault (an admin prolog failed): the engine drains that node with {@code nodeFault} as
+     * the reason and treats the job as after a node failure (requeued if it allows it).
+     *
      * @param exitCode    exit status, 128 + N for signal N
      * @param launchError non-empty when the job could not be started at all
+     * @param nodeFault   non-empty when the node failed the job: the drain reason
      */
-    record AllocationEnded(Instant at, String node, JobId job, int attempt, int exitCode, String launchError)
-            implements Event {
+    record AllocationEnded(Instant at, String node, JobId job, int attempt, int exitCode, String launchError,
+            String nodeFault) implements Event {
+        public AllocationEnded {
+            java.util.Objects.requireNonNull(nodeFault, "nodeFault");
+        }
+
+        /** An end the job itself caused (or a launch error), no node fault. */
+        public AllocationEnded(Instant at, String node, JobId job, int attempt, int exitCode, String launchError) {
+            this(at, node, job, attempt, exitCode, launchError, "");
+        }
+    }
+
+    /**
+     * A node reports the energy its GPUs drew for one attempt of a job, once, when it releases the
+     * allocation. Added to the job's energy, whatever its state, while the engine still holds it.
+     *
+     * @param joules integrated GPU power, non-negative
+     */
+    record EnergyReported(Instant at, String node, JobId job, int attempt, double joules) implements Event {
     }
 
     /** A timer the engine asked for came due. */
@@ -95,6 +117,9 @@ public sealed interface Event {
     }
 
     /** An allocation whose batch script ended, as repeated at registration. */
-    record EndedAllocation(JobId job, int attempt, int exitCode, String launchError) {
+    record EndedAllocation(JobId job, int attempt, int exitCode, String launchError, String nodeFault) {
+        public EndedAllocation(JobId job, int attempt, int exitCode, String launchError) {
+            this(job, attempt, exitCode, launchError, "");
+        }
     }
 }

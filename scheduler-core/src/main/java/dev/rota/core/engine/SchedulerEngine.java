@@ -54,6 +54,8 @@ import java.util.SortedMap;
  * budget wait with that reason.
  */
 public final class SchedulerEngine {
+    /** Who a drain for a node fault reported by an agent (a failed prolog) is recorded as by. */
+    public static final String NODE_FAULT_DRAINER = "rota-agent";
     private static final String KILL_NOW = "KILL";
     private static final String TERMINATE = "TERM";
     /** How many future times a reservation search tries before it gives up on a job. */
@@ -227,6 +229,7 @@ public final class SchedulerEngine {
             case Event.NodeDrainRequested e -> drain(e, step);
             case Event.NodeResumeRequested e -> resume(e, step);
             case Event.AllocationEnded e -> allocationEnded(e, step);
+            case Event.EnergyReported e -> energy(e, step);
             case Event.TimerFired e -> timer(e, step);
             case Event.PolicyReloaded e -> {
                 config = config.withPolicy(e.policy());
@@ -362,6 +365,9 @@ public final class SchedulerEngine {
     }
 
     private Outcome allocationEnded(Event.AllocationEnded e, Step step) {
+        if (!e.nodeFault().isEmpty()) {
+            return nodeFault(e, step);
+        }
         Instant at = e.at();
         String node = e.node();
         JobId id = e.job();
@@ -417,6 +423,40 @@ public final class SchedulerEngine {
         return Outcome.applied();
     }
 
+    private Outcome energy(Event.EnergyReported e, Step step) {
+        Job job = state.jobs.get(e.job());
+        if (job == null || e.attempt() > job.attempt() || !(e.joules() >= 0) || Double.isInfinite(e.joules())) {
+            return Outcome.applied(); // forgotten already, from the future, or not a reading
+        }
+        upsert(job.withEnergyAdded(e.joules()), step);
+        return Outcome.applied();
+    }
+
+    /**
+     * A node of the job's allocation failed it before it could run (an admin prolog failed there):
+     * drain the node with the agent's reason and handle the job as after a node failure. A stale or
+     * repeated report only releases the allocation on that node.
+     */
+    private Outcome nodeFault(Event.AllocationEnded e, Step step) {
+        Job job = state.jobs.get(e.job());
+        NodeEntry entry = state.nodes.get(e.node());
+        boolean current = job != null && entry != null && job.isRunning() && job.attempt() == e.attempt()
+                && job.allocation().stream().anyMatch(a -> a.node().equals(e.node()));
+        if (current) {
+            entry.record = entry.record.withDrain(Optional.of(new Drain(e.nodeFault(), NODE_FAULT_DRAINER, e.at())));
+            step.changes.add(new StateChange.NodeUpserted(entry.record));
+            gangLost(job, e.node(), "NodeFail: " + e.node() + ": " + e.nodeFault(), e.at(), step);
+        } else if (entry != null) {
+            List<Integer> held = entry.lingering.remove(new RunningAllocation(e.job(), e.attempt()));
+            if (held != null) {
+                entry.freeGpus.addAll(held);
+                step.cycleNeeded = true;
+            }
+        }
+        step.effects.add(new Effect.KillJob(e.job(), e.attempt(), List.of(e.node()), KILL_NOW, Duration.ZERO));
+        return Outcome.applied();
+    }
+
     /** Ends a running job: frees its GPUs and tells every node of it to clean up. */
     private void finish(Job job, JobState end, String reason, OptionalInt code, Instant at, Step step) {
         state.release(job);
@@ -450,7 +490,7 @@ public final class SchedulerEngine {
         for (EndedAllocation ended : e.ended()) {
             fencePast(ended.job(), ended.attempt(), step);
             allocationEnded(new Event.AllocationEnded(e.at(), e.node(), ended.job(), ended.attempt(),
-                    ended.exitCode(), ended.launchError()), step);
+                    ended.exitCode(), ended.launchError(), ended.nodeFault()), step);
         }
         // What the engine expects here but the agent does not run: it restarted and lost it.
         Set<RunningAllocation> reported = new HashSet<>(e.running());

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
@@ -20,6 +21,8 @@ import java.util.OptionalInt;
  * @param endingAs   the terminal state to record when its processes have exited (CANCELLED or
  *                   TIMEOUT), or null when it should end by its exit code
  * @param masterPort the MASTER_PORT for torch.distributed, fixed per job
+ * @param energyJoules energy its GPUs drew, in joules, summed over the nodes and attempts that reported
+ *                   it (the agents integrate sampled GPU power); empty while nothing was reported
  */
 public record Job(
         JobId id,
@@ -35,7 +38,16 @@ public record Job(
         String outputPath,
         String errorPath,
         JobState endingAs,
-        int masterPort) {
+        int masterPort,
+        OptionalDouble energyJoules) {
+
+    /** A job without an energy reading. */
+    public Job(JobId id, JobSpec spec, JobState state, String reason, OptionalInt exitCode, Instant submitTime,
+            Instant startTime, Instant endTime, List<NodeAllocation> allocation, int attempt, String outputPath,
+            String errorPath, JobState endingAs, int masterPort) {
+        this(id, spec, state, reason, exitCode, submitTime, startTime, endTime, allocation, attempt, outputPath,
+                errorPath, endingAs, masterPort, OptionalDouble.empty());
+    }
 
     public Job {
         Objects.requireNonNull(id, "id");
@@ -47,6 +59,7 @@ public record Job(
         allocation = List.copyOf(allocation);
         Objects.requireNonNull(outputPath, "outputPath");
         Objects.requireNonNull(errorPath, "errorPath");
+        Objects.requireNonNull(energyJoules, "energyJoules");
     }
 
     /** A new PENDING job, its output paths resolved from the spec's patterns. */
@@ -77,14 +90,14 @@ public record Job(
             throw new IllegalStateException("job " + id + ": " + state + " -> " + next + " is not allowed");
         }
         return new Job(id, spec, next, newReason, exitCode, submitTime, startTime, endTime, allocation, attempt,
-                outputPath, errorPath, endingAs, masterPort);
+                outputPath, errorPath, endingAs, masterPort, energyJoules);
     }
 
     /** RUNNING on {@code nodes}, as a new attempt. */
     public Job started(List<NodeAllocation> nodes, Instant at) {
         Job moved = movedTo(JobState.RUNNING, "");
         return new Job(id, spec, moved.state, "", OptionalInt.empty(), submitTime, at, null, nodes, attempt + 1,
-                outputPath, errorPath, null, masterPort);
+                outputPath, errorPath, null, masterPort, energyJoules);
     }
 
     /** Ended in terminal state {@code end}; its allocation stays as the record of where it ran. */
@@ -94,14 +107,14 @@ public record Job(
         }
         Job moved = movedTo(end, newReason);
         return new Job(id, spec, moved.state, newReason, code, submitTime, startTime, at, allocation, attempt,
-                outputPath, errorPath, null, masterPort);
+                outputPath, errorPath, null, masterPort, energyJoules);
     }
 
     /** Back to PENDING after a node failure: same id, allocation dropped, the next start a new attempt. */
     public Job requeued(String newReason) {
         Job moved = movedTo(JobState.PENDING, newReason);
         return new Job(id, spec, moved.state, newReason, OptionalInt.empty(), submitTime, startTime, null, List.of(),
-                attempt, outputPath, errorPath, null, masterPort);
+                attempt, outputPath, errorPath, null, masterPort, energyJoules);
     }
 
     /**
@@ -113,7 +126,7 @@ public record Job(
             throw new IllegalStateException("job " + id + " in " + state + " cannot end as " + end);
         }
         return new Job(id, spec, state, newReason, exitCode, submitTime, startTime, endTime, allocation, attempt,
-                outputPath, errorPath, end, masterPort);
+                outputPath, errorPath, end, masterPort, energyJoules);
     }
 
     /**
@@ -125,7 +138,16 @@ public record Job(
             return this;
         }
         return new Job(id, spec, state, reason, exitCode, submitTime, startTime, endTime, allocation, seen,
-                outputPath, errorPath, endingAs, masterPort);
+                outputPath, errorPath, endingAs, masterPort, energyJoules);
+    }
+
+    /**
+     * The same job with {@code joules} more energy: one node's report of what its GPUs drew for one
+     * attempt.
+     */
+    public Job withEnergyAdded(double joules) {
+        return new Job(id, spec, state, reason, exitCode, submitTime, startTime, endTime, allocation, attempt,
+                outputPath, errorPath, endingAs, masterPort, OptionalDouble.of(energyJoules.orElse(0) + joules));
     }
 
     /** Same state, another pending reason. */
@@ -134,7 +156,7 @@ public record Job(
             return this;
         }
         return new Job(id, spec, state, newReason, exitCode, submitTime, startTime, endTime, allocation, attempt,
-                outputPath, errorPath, endingAs, masterPort);
+                outputPath, errorPath, endingAs, masterPort, energyJoules);
     }
 
     /** True when it is running and holds GPUs or a node slot on {@code node}. */

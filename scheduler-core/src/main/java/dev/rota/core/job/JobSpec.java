@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -19,6 +20,8 @@ import java.util.TreeMap;
  * @param requeue     whether a node failure sends it back to the queue (Slurm's default) rather than
  *                    ending it NODE_FAIL
  * @param qos         the quality of service asked for; empty until the engine fills in the default
+ * @param signal      {@code --signal}: a signal sent shortly before the time limit; empty for none
+ * @param limits      {@code --mem} and {@code --cpus-per-task}, enforced by the agents where they can
  */
 public record JobSpec(
         String name,
@@ -36,7 +39,27 @@ public record JobSpec(
         String errorPattern,
         SortedMap<String, String> environment,
         boolean requeue,
-        String qos) {
+        String qos,
+        Optional<WarnSignal> signal,
+        NodeLimits limits) {
+
+    /** A spec without {@code --signal}. */
+    public JobSpec(String name, String user, String account, String partition, int nodes, int tasksPerNode,
+            int gpusPerNode, Duration timeLimit, String script, List<String> scriptArgs, String workingDir,
+            String outputPattern, String errorPattern, SortedMap<String, String> environment, boolean requeue,
+            String qos) {
+        this(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script, scriptArgs,
+                workingDir, outputPattern, errorPattern, environment, requeue, qos, Optional.empty(), NodeLimits.NONE);
+    }
+
+    /** A spec without {@code --mem} and {@code --cpus-per-task}. */
+    public JobSpec(String name, String user, String account, String partition, int nodes, int tasksPerNode,
+            int gpusPerNode, Duration timeLimit, String script, List<String> scriptArgs, String workingDir,
+            String outputPattern, String errorPattern, SortedMap<String, String> environment, boolean requeue,
+            String qos, Optional<WarnSignal> signal) {
+        this(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script, scriptArgs,
+                workingDir, outputPattern, errorPattern, environment, requeue, qos, signal, NodeLimits.NONE);
+    }
 
     /**
      * A spec without a QoS (the default one), from any environment map (copied and sorted unless it
@@ -60,6 +83,8 @@ public record JobSpec(
         Objects.requireNonNull(outputPattern, "outputPattern");
         Objects.requireNonNull(errorPattern, "errorPattern");
         Objects.requireNonNull(qos, "qos");
+        Objects.requireNonNull(signal, "signal");
+        Objects.requireNonNull(limits, "limits");
         if (nodes < 1) {
             throw new IllegalArgumentException("nodes must be at least 1: " + nodes);
         }
@@ -79,13 +104,28 @@ public record JobSpec(
     /** A copy with another environment (sorted). */
     public JobSpec withEnvironment(Map<String, String> env) {
         return new JobSpec(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
-                scriptArgs, workingDir, outputPattern, errorPattern, Environment.of(new TreeMap<>(env)), requeue, qos);
+                scriptArgs, workingDir, outputPattern, errorPattern, Environment.of(new TreeMap<>(env)), requeue, qos,
+                signal, limits);
     }
 
     /** A copy charged to {@code newAccount} under {@code newQos}, in {@code newPartition}: what the engine resolved. */
     public JobSpec resolved(String newAccount, String newPartition, String newQos) {
         return new JobSpec(name, user, newAccount, newPartition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
-                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, newQos);
+                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, newQos, signal,
+                limits);
+    }
+
+    /** A copy with {@code --signal} set (or cleared, with empty). */
+    public JobSpec withSignal(Optional<WarnSignal> newSignal) {
+        return new JobSpec(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
+                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, qos, newSignal,
+                limits);
+    }
+
+    /** A copy with other {@code --mem} and {@code --cpus-per-task}. */
+    public JobSpec withLimits(NodeLimits newLimits) {
+        return new JobSpec(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
+                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, qos, signal, newLimits);
     }
 
     public int totalGpus() {

@@ -82,7 +82,29 @@ final class AgentSession implements StreamObserver<AgentMessage> {
                 AllocationEnded e = message.getAllocationEnded();
                 String n = node;
                 loop.submit(at -> new Event.AllocationEnded(at, n, JobId.of(e.getAllocation().getJobId()),
-                        e.getAllocation().getAttempt(), e.getExitCode(), e.getLaunchError()));
+                        e.getAllocation().getAttempt(), e.getExitCode(), e.getLaunchError(), e.getNodeFault()));
+            }
+            case DRAIN -> {
+                if (node == null) {
+                    fail(Status.FAILED_PRECONDITION.withDescription("register first"));
+                    return;
+                }
+                String n = node;
+                String reason = message.getDrain().getReason().isBlank() ? "drained by its agent (no reason given)"
+                        : message.getDrain().getReason();
+                LogFields.node(n).log(LOG, Level.WARNING, "node " + n + ": its agent asks for a drain: " + reason);
+                loop.submit(at -> new Event.NodeDrainRequested(at, n, reason,
+                        dev.rota.core.engine.SchedulerEngine.NODE_FAULT_DRAINER));
+            }
+            case ENERGY -> {
+                if (node == null) {
+                    fail(Status.FAILED_PRECONDITION.withDescription("register first"));
+                    return;
+                }
+                String n = node;
+                var e = message.getEnergy();
+                loop.submit(at -> new Event.EnergyReported(at, n, JobId.of(e.getAllocation().getJobId()),
+                        e.getAllocation().getAttempt(), e.getJoules()));
             }
             case KIND_NOT_SET -> fail(Status.INVALID_ARGUMENT.withDescription("empty agent message"));
         }
@@ -107,7 +129,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
         List<Event.EndedAllocation> ended = new ArrayList<>();
         for (AllocationEnded e : r.getEndedList()) {
             ended.add(new Event.EndedAllocation(JobId.of(e.getAllocation().getJobId()), e.getAllocation().getAttempt(),
-                    e.getExitCode(), e.getLaunchError()));
+                    e.getExitCode(), e.getLaunchError(), e.getNodeFault()));
         }
         // Attach before the engine sees the registration, so the commands it answers with reach us.
         sessions.attach(node, this);

@@ -117,7 +117,10 @@ public final class AgentSessions implements AutoCloseable {
                 .setScript(s.script()).addAllScriptArgs(s.scriptArgs()).setWorkingDir(s.workingDir())
                 .setOutputPath(job.outputPath()).setErrorPath(job.errorPath()).putAllEnvironment(s.environment())
                 .setNtasksPerNode(s.tasksPerNode()).setBatchHost(batchHost).setMasterPort(job.masterPort())
-                .setTimeLimit(Duration.newBuilder().setSeconds(s.timeLimit().toSeconds())).setNodelist(nodelist);
+                .setTimeLimit(Duration.newBuilder().setSeconds(s.timeLimit().toSeconds())).setNodelist(nodelist)
+                .setMemPerNodeBytes(s.limits().memoryBytes()).setCpusPerTask(s.limits().cpusPerTask());
+        s.signal().ifPresent(w -> b.setWarnSignal(dev.rota.agent.v1.WarnSignal.newBuilder().setSignal(w.signal())
+                .setSecondsBefore((int) w.before().toSeconds()).setBatchOnly(w.batchOnly())));
         for (Effect.AllocatedNode n : nodes) {
             b.addNodes(AllocatedNode.newBuilder().setName(n.name()).setAddress(n.address())
                     .addAllGpuIndices(n.gpus()));

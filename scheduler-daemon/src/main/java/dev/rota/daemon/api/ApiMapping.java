@@ -24,12 +24,15 @@ public final class ApiMapping {
                 .setNodes(s.nodes()).setNtasksPerNode(s.tasksPerNode()).setGpusPerNode(s.gpusPerNode())
                 .setTimeLimit(com.google.protobuf.Duration.newBuilder().setSeconds(s.timeLimit().toSeconds()))
                 .setWorkingDir(s.workingDir()).setOutputPattern(s.outputPattern())
-                .setErrorPattern(s.errorPattern()).addAllScriptArgs(s.scriptArgs()).setQos(s.qos()).build();
+                .setErrorPattern(s.errorPattern()).addAllScriptArgs(s.scriptArgs()).setQos(s.qos())
+                .setSignal(s.signal().map(Object::toString).orElse(""))
+                .setMemPerNodeBytes(s.limits().memoryBytes()).setCpusPerTask(s.limits().cpusPerTask()).build();
         Job.Builder b = Job.newBuilder().setId(j.id().value()).setSpec(spec).setUser(s.user())
                 .setState(state(j.state())).setReason(j.reason()).setOutputPath(j.outputPath())
                 .setErrorPath(j.errorPath()).setAccount(s.account()).setPartition(s.partition())
                 .setAttempts(j.attempt()).setSubmitTime(timestamp(j.submitTime())).setQos(s.qos());
         j.exitCode().ifPresent(b::setExitCode);
+        j.energyJoules().ifPresent(b::setEnergyJoules);
         if (j.startTime() != null) {
             b.setStartTime(timestamp(j.startTime()));
         }

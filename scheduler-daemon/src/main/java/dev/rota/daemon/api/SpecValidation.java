@@ -67,6 +67,19 @@ public final class SpecValidation {
                 break;
             }
         }
+        if (spec.getMemPerNodeBytes() < 0) {
+            out.add("spec.mem_per_node_bytes is too large");
+        }
+        if (spec.getCpusPerTask() < 0 || spec.getCpusPerTask() > 4096) {
+            out.add("spec.cpus_per_task must be at most 4096");
+        }
+        if (!spec.getSignal().isEmpty()) {
+            try {
+                dev.rota.core.job.WarnSignal.parse(spec.getSignal());
+            } catch (IllegalArgumentException e) {
+                out.add("spec.signal: " + e.getMessage());
+            }
+        }
         return out;
     }
 
@@ -79,6 +92,9 @@ public final class SpecValidation {
                 Math.max(1, spec.getNodes()), Math.max(1, spec.getNtasksPerNode()), spec.getGpusPerNode(), limit,
                 spec.getScript(), spec.getScriptArgsList(), spec.getWorkingDir(), spec.getOutputPattern(),
                 spec.getErrorPattern(), dev.rota.core.job.Environment.of(new TreeMap<>(spec.getEnvironmentMap())),
-                !spec.getNoRequeue(), spec.getQos());
+                !spec.getNoRequeue(), spec.getQos(),
+                spec.getSignal().isEmpty() ? java.util.Optional.empty()
+                        : java.util.Optional.of(dev.rota.core.job.WarnSignal.parse(spec.getSignal())),
+                new dev.rota.core.job.NodeLimits(spec.getMemPerNodeBytes(), spec.getCpusPerTask()));
     }
 }

@@ -274,6 +274,13 @@ public final class DaemonMetrics implements EngineLoop.StepListener {
     }
 
     private void transition(Job was, Job now) {
+        double energy = now.energyJoules().orElse(0) - (was == null ? 0 : was.energyJoules().orElse(0));
+        if (energy > 0) {
+            Counter.builder("rota_account_energy_joules_total")
+                    .description("Energy drawn by the GPUs of each account's jobs, in joules, as the agents report it "
+                            + "when they release a job (counted since this rotad started)")
+                    .tag("account", now.spec().account()).register(registry).increment(energy);
+        }
         int startsBefore = was == null ? 0 : was.attempt();
         if (now.attempt() > startsBefore) {
             starts.increment(now.attempt() - startsBefore);

@@ -7,6 +7,8 @@ import dev.rota.core.job.JobId;
 import dev.rota.core.job.JobSpec;
 import dev.rota.core.job.JobState;
 import dev.rota.core.job.NodeAllocation;
+import dev.rota.core.job.NodeLimits;
+import dev.rota.core.job.WarnSignal;
 import dev.rota.core.node.Drain;
 import dev.rota.core.node.Gpu;
 import dev.rota.core.node.NodeRecord;
@@ -39,13 +41,15 @@ public final class StorageCodec {
                 .setTimeLimitSeconds(s.timeLimit().toSeconds()).setScript(s.script()).addAllScriptArgs(s.scriptArgs())
                 .setWorkingDir(s.workingDir()).setOutputPattern(s.outputPattern()).setErrorPattern(s.errorPattern())
                 .setEnvironmentBlob(environmentBlob(s.environment())).setNoRequeue(!s.requeue())
-                .setQos(s.qos()).build();
+                .setQos(s.qos()).setSignal(s.signal().map(WarnSignal::toString).orElse(""))
+                .setMemPerNodeBytes(s.limits().memoryBytes()).setCpusPerTask(s.limits().cpusPerTask()).build();
         StoredJob.Builder b = StoredJob.newBuilder()
                 .setId(job.id().value()).setSpec(spec).setState(job.state().name()).setReason(job.reason())
                 .setSubmitTimeMs(millis(job.submitTime())).setStartTimeMs(millis(job.startTime()))
                 .setEndTimeMs(millis(job.endTime())).setAttempt(job.attempt()).setOutputPath(job.outputPath())
                 .setErrorPath(job.errorPath()).setMasterPort(job.masterPort());
         job.exitCode().ifPresent(c -> b.setHasExitCode(true).setExitCode(c));
+        job.energyJoules().ifPresent(j -> b.setHasEnergy(true).setEnergyJoules(j));
         if (job.endingAs() != null) {
             b.setEndingAs(job.endingAs().name());
         }
@@ -62,7 +66,9 @@ public final class StorageCodec {
                 s.getScriptArgsList(), s.getWorkingDir(), s.getOutputPattern(), s.getErrorPattern(),
                 s.getEnvironmentBlob().isEmpty() ? Environment.of(s.getEnvironmentMap())
                         : Environment.decodedLater(s.getEnvironmentBlob(), StorageCodec::decodeEnvironment),
-                !s.getNoRequeue(), s.getQos());
+                !s.getNoRequeue(), s.getQos(),
+                s.getSignal().isEmpty() ? Optional.empty() : Optional.of(WarnSignal.parse(s.getSignal())),
+                new NodeLimits(s.getMemPerNodeBytes(), s.getCpusPerTask()));
         List<NodeAllocation> allocation = new ArrayList<>();
         for (StoredNodeAllocation a : j.getAllocationList()) {
             allocation.add(new NodeAllocation(a.getNode(), a.getGpuIndicesList()));
@@ -71,7 +77,8 @@ public final class StorageCodec {
                 j.getHasExitCode() ? OptionalInt.of(j.getExitCode()) : OptionalInt.empty(),
                 instant(j.getSubmitTimeMs()), instant(j.getStartTimeMs()), instant(j.getEndTimeMs()), allocation,
                 j.getAttempt(), j.getOutputPath(), j.getErrorPath(),
-                j.getEndingAs().isEmpty() ? null : JobState.valueOf(j.getEndingAs()), j.getMasterPort());
+                j.getEndingAs().isEmpty() ? null : JobState.valueOf(j.getEndingAs()), j.getMasterPort(),
+                j.getHasEnergy() ? java.util.OptionalDouble.of(j.getEnergyJoules()) : java.util.OptionalDouble.empty());
     }
 
     public static StoredNode encode(NodeRecord n) {
