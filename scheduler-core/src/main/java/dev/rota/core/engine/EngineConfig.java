@@ -22,10 +22,25 @@ import java.time.Duration;
  *                         by count rather than time so that it stays deterministic)
  * @param policy           accounts, users, QoS and priority weights; {@link Policy#open} of
  *                         {@code defaultAccount} when the daemon has no policy file
+ * @param cancelUnsatisfiable whether a job whose dependency can never be met is cancelled (Slurm's
+ *                         {@code kill_invalid_depend}) rather than left pending with reason
+ *                         {@code DependencyNeverSatisfied}
  */
 public record EngineConfig(String defaultPartition, String defaultAccount, Duration killGrace, int masterPortBase,
         int masterPortSpan, Duration nodeDownTimeout, int requeueLimit, int reservations, int finishedInMemory,
-        Policy policy) {
+        Policy policy, boolean cancelUnsatisfiable) {
+
+    public EngineConfig(String defaultPartition, String defaultAccount, Duration killGrace, int masterPortBase,
+            int masterPortSpan, Duration nodeDownTimeout, int requeueLimit, int reservations, int finishedInMemory,
+            Policy policy) {
+        this(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan, nodeDownTimeout,
+                requeueLimit, reservations, finishedInMemory, policy, false);
+    }
+
+    public EngineConfig withCancelUnsatisfiable(boolean cancel) {
+        return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, cancel);
+    }
 
     public static EngineConfig defaults() {
         return new EngineConfig("main", "default", Duration.ofSeconds(10), 12000, 20000, Duration.ofSeconds(10), 3,
@@ -34,31 +49,31 @@ public record EngineConfig(String defaultPartition, String defaultAccount, Durat
 
     public EngineConfig withReservations(int count) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, count, finishedInMemory, policy);
+                nodeDownTimeout, requeueLimit, count, finishedInMemory, policy, cancelUnsatisfiable);
     }
 
     public EngineConfig withFinishedInMemory(int count) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, reservations, count, policy);
+                nodeDownTimeout, requeueLimit, reservations, count, policy, cancelUnsatisfiable);
     }
 
     public EngineConfig withKillGrace(Duration grace) {
         return new EngineConfig(defaultPartition, defaultAccount, grace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy);
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, cancelUnsatisfiable);
     }
 
     public EngineConfig withNodeDownTimeout(Duration timeout) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan, timeout,
-                requeueLimit, reservations, finishedInMemory, policy);
+                requeueLimit, reservations, finishedInMemory, policy, cancelUnsatisfiable);
     }
 
     public EngineConfig withRequeueLimit(int limit) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, limit, reservations, finishedInMemory, policy);
+                nodeDownTimeout, limit, reservations, finishedInMemory, policy, cancelUnsatisfiable);
     }
 
     public EngineConfig withPolicy(Policy newPolicy) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, newPolicy);
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, newPolicy, cancelUnsatisfiable);
     }
 }

@@ -1,9 +1,11 @@
 package dev.rota.core.job;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -19,6 +21,10 @@ import java.util.TreeMap;
  * @param requeue     whether a node failure sends it back to the queue (Slurm's default) rather than
  *                    ending it NODE_FAIL
  * @param qos         the quality of service asked for; empty until the engine fills in the default
+ * @param hold        whether it is held back from starting, and by whom
+ * @param begin       the earliest it may start ({@code --begin}); empty for now
+ * @param dependency  jobs it waits for ({@code --dependency}); {@link Dependency#NONE} for none
+ * @param array       its place in a job array; empty when it is not part of one
  */
 public record JobSpec(
         String name,
@@ -36,7 +42,11 @@ public record JobSpec(
         String errorPattern,
         SortedMap<String, String> environment,
         boolean requeue,
-        String qos) {
+        String qos,
+        Hold hold,
+        Optional<Instant> begin,
+        Dependency dependency,
+        Optional<JobArray> array) {
 
     /**
      * A spec without a QoS (the default one), from any environment map (copied and sorted unless it
@@ -47,6 +57,16 @@ public record JobSpec(
             String outputPattern, String errorPattern, Map<String, String> environment, boolean requeue) {
         this(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script, scriptArgs,
                 workingDir, outputPattern, errorPattern, Environment.of(environment), requeue, "");
+    }
+
+    /** A spec that starts as soon as it can: not held, no begin time, no dependency, not an array. */
+    public JobSpec(String name, String user, String account, String partition, int nodes, int tasksPerNode,
+            int gpusPerNode, Duration timeLimit, String script, List<String> scriptArgs, String workingDir,
+            String outputPattern, String errorPattern, SortedMap<String, String> environment, boolean requeue,
+            String qos) {
+        this(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script, scriptArgs,
+                workingDir, outputPattern, errorPattern, environment, requeue, qos, Hold.NONE, Optional.empty(),
+                Dependency.NONE, Optional.empty());
     }
 
     public JobSpec {
@@ -60,6 +80,10 @@ public record JobSpec(
         Objects.requireNonNull(outputPattern, "outputPattern");
         Objects.requireNonNull(errorPattern, "errorPattern");
         Objects.requireNonNull(qos, "qos");
+        Objects.requireNonNull(hold, "hold");
+        Objects.requireNonNull(begin, "begin");
+        Objects.requireNonNull(dependency, "dependency");
+        Objects.requireNonNull(array, "array");
         if (nodes < 1) {
             throw new IllegalArgumentException("nodes must be at least 1: " + nodes);
         }
@@ -79,13 +103,57 @@ public record JobSpec(
     /** A copy with another environment (sorted). */
     public JobSpec withEnvironment(Map<String, String> env) {
         return new JobSpec(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
-                scriptArgs, workingDir, outputPattern, errorPattern, Environment.of(new TreeMap<>(env)), requeue, qos);
+                scriptArgs, workingDir, outputPattern, errorPattern, Environment.of(new TreeMap<>(env)), requeue, qos,
+                hold, begin, dependency, array);
     }
 
     /** A copy charged to {@code newAccount} under {@code newQos}, in {@code newPartition}: what the engine resolved. */
     public JobSpec resolved(String newAccount, String newPartition, String newQos) {
         return new JobSpec(name, user, newAccount, newPartition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
-                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, newQos);
+                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, newQos, hold, begin,
+                dependency, array);
+    }
+
+    /** A copy held as {@code newHold} (or released, with {@link Hold#NONE}). */
+    public JobSpec withHold(Hold newHold) {
+        return new JobSpec(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
+                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, qos, newHold, begin,
+                dependency, array);
+    }
+
+    /** A copy with another time limit. */
+    public JobSpec withTimeLimit(Duration limit) {
+        return new JobSpec(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, limit, script,
+                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, qos, hold, begin,
+                dependency, array);
+    }
+
+    /** A copy with another name. */
+    public JobSpec withName(String newName) {
+        return new JobSpec(newName, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
+                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, qos, hold, begin,
+                dependency, array);
+    }
+
+    /** A copy in another place of its array. */
+    public JobSpec withArray(JobArray place) {
+        return new JobSpec(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
+                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, qos, hold, begin,
+                dependency, Optional.of(place));
+    }
+
+    /** A copy that waits for {@code newDependency}. */
+    public JobSpec withDependency(Dependency newDependency) {
+        return new JobSpec(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
+                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, qos, hold, begin,
+                newDependency, array);
+    }
+
+    /** A copy that starts no earlier than {@code newBegin}. */
+    public JobSpec withBegin(Optional<Instant> newBegin) {
+        return new JobSpec(name, user, account, partition, nodes, tasksPerNode, gpusPerNode, timeLimit, script,
+                scriptArgs, workingDir, outputPattern, errorPattern, environment, requeue, qos, hold, newBegin,
+                dependency, array);
     }
 
     public int totalGpus() {
