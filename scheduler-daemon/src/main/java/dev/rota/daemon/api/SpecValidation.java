@@ -67,6 +67,20 @@ public final class SpecValidation {
                 break;
             }
         }
+        try {
+            dev.rota.core.job.Dependency.parse(spec.getDependency());
+        } catch (IllegalArgumentException e) {
+            out.add("spec.dependency '" + spec.getDependency() + "': " + e.getMessage());
+        }
+        if (!spec.getArray().isEmpty()) {
+            try {
+                dev.rota.core.job.ArrayIndexes.parse(spec.getArray());
+            } catch (IllegalArgumentException e) {
+                out.add("spec.array '" + spec.getArray() + "': " + e.getMessage());
+            }
+        } else if (spec.getArrayThrottle() != 0) {
+            out.add("spec.array_throttle needs spec.array");
+        }
         return out;
     }
 
@@ -79,6 +93,13 @@ public final class SpecValidation {
                 Math.max(1, spec.getNodes()), Math.max(1, spec.getNtasksPerNode()), spec.getGpusPerNode(), limit,
                 spec.getScript(), spec.getScriptArgsList(), spec.getWorkingDir(), spec.getOutputPattern(),
                 spec.getErrorPattern(), dev.rota.core.job.Environment.of(new TreeMap<>(spec.getEnvironmentMap())),
-                !spec.getNoRequeue(), spec.getQos());
+                !spec.getNoRequeue(), spec.getQos(),
+                spec.getHold() ? dev.rota.core.job.Hold.USER : dev.rota.core.job.Hold.NONE,
+                spec.hasBeginTime() ? java.util.Optional.of(java.time.Instant.ofEpochSecond(
+                        spec.getBeginTime().getSeconds(), spec.getBeginTime().getNanos())) : java.util.Optional.empty(),
+                dev.rota.core.job.Dependency.parse(spec.getDependency()),
+                spec.getArray().isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(
+                        dev.rota.core.job.JobArray.submitted(dev.rota.core.job.ArrayIndexes.parse(spec.getArray()),
+                                spec.getArrayThrottle())));
     }
 }
