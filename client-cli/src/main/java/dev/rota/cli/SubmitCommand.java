@@ -169,6 +169,11 @@ final class SubmitCommand implements Callable<Integer> {
         request.partition().ifPresent(job::setPartition);
         request.output().ifPresent(job::setOutputPattern);
         request.error().ifPresent(job::setErrorPattern);
+        BatchRequest.Control control = request.control();
+        job.setHold(control.hold()).setDependency(control.dependency().toString());
+        control.begin().ifPresent(b -> job.setBeginTime(com.google.protobuf.Timestamp.newBuilder()
+                .setSeconds(b.getEpochSecond()).setNanos(b.getNano())));
+        control.array().ifPresent(a -> job.setArray(a.toString()).setArrayThrottle(control.throttle()));
         return job.build();
     }
 
