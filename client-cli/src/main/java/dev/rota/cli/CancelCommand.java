@@ -23,22 +23,28 @@ final class CancelCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "JOB", arity = "1..*", description = "Job ids.")
-    private List<Long> ids;
+    @Parameters(paramLabel = "JOB", arity = "1..*",
+            description = "Job ids: 12, an array task 12_3, or array tasks 12_[3-5,7] (12 alone: the whole array).")
+    private List<String> ids;
 
     @Override
     public Integer call() {
-        for (long id : ids) {
-            if (id <= 0) {
-                throw new ParameterException(spec.commandLine(), "invalid job id '" + id + "' (job ids are positive)");
+        List<JobSelector> selected = new java.util.ArrayList<>();
+        for (String id : ids) {
+            try {
+                selected.add(JobSelector.parse(id));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
             }
         }
         PrintWriter out = rota.out();
         PrintWriter err = spec.commandLine().getErr();
         boolean anyFailed = false;
-        for (long id : ids) {
+        for (JobSelector job : selected) {
             try {
-                out.println(report(id, rota.daemon().cancel(id)));
+                JobState after = job.tasks().isEmpty() ? rota.daemon().cancel(job.job())
+                        : rota.daemon().cancel(job.job(), job.tasks());
+                out.println(report(job.toString(), after));
             } catch (Failure e) {
                 if (e.daemonUnusable()) {
                     throw e; // the next ids would fail the same way: say it once
@@ -50,8 +56,7 @@ final class CancelCommand implements Callable<Integer> {
         return anyFailed ? 1 : 0;
     }
 
-    private static String report(long id, JobState after) {
-        String job = Long.toUnsignedString(id);
+    private static String report(String job, JobState after) {
         if (after == JobState.JOB_STATE_CANCELLED) {
             return "Cancelled job " + job;
         }

@@ -91,6 +91,36 @@ final class DaemonClient implements AutoCloseable {
         return call("job " + id, () -> jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(id).build()).getState());
     }
 
+    /** @return the state after cancelling {@code tasks} ("3-5") of array {@code id}; empty tasks: the whole job */
+    JobState cancel(long id, String tasks) {
+        return call("job " + id, () -> jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(id).setArrayTasks(tasks)
+                .build()).getState());
+    }
+
+    /** @return the job's state after holding it */
+    JobState hold(long id) {
+        return call("job " + id, () -> jobs.holdJob(control(id)).getState());
+    }
+
+    /** @return the job's state after releasing it */
+    JobState release(long id) {
+        return call("job " + id, () -> jobs.releaseJob(control(id)).getState());
+    }
+
+    /** @return the job's state after the request (RUNNING until its processes exit, then PENDING) */
+    JobState requeue(long id) {
+        return call("job " + id, () -> jobs.requeueJob(control(id)).getState());
+    }
+
+    /** @return the job's state after changing its time limit and/or name */
+    JobState update(dev.rota.api.v1.UpdateJobRequest request) {
+        return call("job " + request.getJobId(), () -> jobs.updateJob(request).getState());
+    }
+
+    private static dev.rota.api.v1.JobControlRequest control(long id) {
+        return dev.rota.api.v1.JobControlRequest.newBuilder().setJobId(id).build();
+    }
+
     /** @return every node, ordered by name */
     List<Node> nodes() {
         return call(null, () -> nodes.listNodes(ListNodesRequest.getDefaultInstance()).getNodesList());

@@ -38,6 +38,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Submit and follow batch jobs on a Rota GPU cluster.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {SubmitCommand.class, QueueCommand.class, HistoryCommand.class, ShowCommand.class, CancelCommand.class,
+                JobControlCommands.Hold.class, JobControlCommands.Release.class, JobControlCommands.Requeue.class, UpdateCommand.class,
                 PriorityCommand.class, ShareCommand.class, ExplainCommand.class, NodesCommand.class, DrainCommand.class, ResumeCommand.class,
                 AdminCommand.class, AuditCommand.class, HelpCommand.class},
         footer = {"", "Exit status: 0 success, 1 the operation failed, 2 usage error."})

@@ -182,6 +182,11 @@ final class SubmitCommand implements Callable<Integer> {
                 }
             }
         }
+        BatchRequest.Control control = request.control();
+        job.setHold(control.hold()).setDependency(control.dependency().toString());
+        control.begin().ifPresent(b -> job.setBeginTime(com.google.protobuf.Timestamp.newBuilder()
+                .setSeconds(b.getEpochSecond()).setNanos(b.getNano())));
+        control.array().ifPresent(a -> job.setArray(a.toString()).setArrayThrottle(control.throttle()));
         return job.build();
     }
 

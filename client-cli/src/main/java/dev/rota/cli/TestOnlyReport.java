@@ -38,6 +38,11 @@ final class TestOnlyReport {
         pair(out, "StdOut", job.getOutputPattern().isEmpty() ? "rota-%j.out" : job.getOutputPattern());
         pair(out, "StdErr", job.getErrorPattern().isEmpty() ? "(StdOut)" : job.getErrorPattern());
         pair(out, "Requeue", job.getNoRequeue() ? "0" : "1");
+        pair(out, "Hold", job.getHold() ? "1" : "0");
+        pair(out, "BeginTime", request.control().begin().map(Object::toString).orElse("(now)"));
+        pair(out, "Dependency", job.getDependency().isEmpty() ? "(none)" : job.getDependency());
+        pair(out, "Array", job.getArray().isEmpty() ? "(none)"
+                : job.getArray() + (job.getArrayThrottle() > 0 ? "%" + job.getArrayThrottle() : ""));
         pair(out, "Environment", String.join(",", job.getEnvironmentMap().keySet().stream().sorted().toList()));
         pair(out, "NotEnforced", request.notEnforced().isEmpty() ? "(none)"
                 : String.join(" ", request.notEnforced().stream().map(Setting::display).toList()));
@@ -67,6 +72,11 @@ final class TestOnlyReport {
                 .name("output_pattern").value(orNull(job.getOutputPattern()))
                 .name("error_pattern").value(orNull(job.getErrorPattern()))
                 .name("no_requeue").value(job.getNoRequeue())
+                .name("hold").value(job.getHold())
+                .name("begin_time").value(request.control().begin().map(Object::toString).orElse(null))
+                .name("dependency").value(orNull(job.getDependency()))
+                .name("array").value(orNull(job.getArray()))
+                .name("array_throttle").value(Integer.toUnsignedLong(job.getArrayThrottle()))
                 .name("environment").beginArray();
         job.getEnvironmentMap().keySet().stream().sorted().forEach(json::value);
         json.endArray().endObject().name("not_enforced").beginArray();

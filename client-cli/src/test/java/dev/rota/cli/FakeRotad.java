@@ -79,6 +79,10 @@ final class FakeRotad implements AutoCloseable {
     final List<ListJobsRequest> listings = new CopyOnWriteArrayList<>();
     final List<dev.rota.api.v1.ListHistoryRequest> historyQueries = new CopyOnWriteArrayList<>();
     final List<Long> cancelled = new CopyOnWriteArrayList<>();
+    /** The array tasks of each cancel ("" for a whole job), in the order of {@link #cancelled}. */
+    final List<String> cancelledTasks = new CopyOnWriteArrayList<>();
+    /** "hold 12", "release 12", "requeue 12", "update 12 time=300 name=x": each control request. */
+    final List<String> controls = new CopyOnWriteArrayList<>();
     final List<DrainNodeRequest> drains = new CopyOnWriteArrayList<>();
     /** When set, SubmitJob fails with it instead of accepting the job. */
     volatile Status submitRejection;
@@ -185,8 +189,49 @@ final class FakeRotad implements AutoCloseable {
         }
 
         @Override
+        public void holdJob(dev.rota.api.v1.JobControlRequest request,
+                StreamObserver<dev.rota.api.v1.JobControlResponse> response) {
+            control("hold " + request.getJobId(), request.getJobId(), response);
+        }
+
+        @Override
+        public void releaseJob(dev.rota.api.v1.JobControlRequest request,
+                StreamObserver<dev.rota.api.v1.JobControlResponse> response) {
+            control("release " + request.getJobId(), request.getJobId(), response);
+        }
+
+        @Override
+        public void requeueJob(dev.rota.api.v1.JobControlRequest request,
+                StreamObserver<dev.rota.api.v1.JobControlResponse> response) {
+            control("requeue " + request.getJobId(), request.getJobId(), response);
+        }
+
+        @Override
+        public void updateJob(dev.rota.api.v1.UpdateJobRequest request,
+                StreamObserver<dev.rota.api.v1.JobControlResponse> response) {
+            control("update " + request.getJobId() + (request.hasTimeLimit() ? " time=" + request.getTimeLimit()
+                    .getSeconds() : "") + (request.getName().isEmpty() ? "" : " name=" + request.getName()),
+                    request.getJobId(), response);
+        }
+
+        private void control(String what, long id, StreamObserver<dev.rota.api.v1.JobControlResponse> response) {
+            controls.add(what);
+            Job job;
+            synchronized (FakeRotad.this) {
+                job = jobs.get(id);
+            }
+            if (job == null) {
+                response.onError(Status.NOT_FOUND.withDescription("no job " + id).asRuntimeException());
+                return;
+            }
+            response.onNext(dev.rota.api.v1.JobControlResponse.newBuilder().setState(job.getState()).build());
+            response.onCompleted();
+        }
+
+        @Override
         public void cancelJob(CancelJobRequest request, StreamObserver<CancelJobResponse> response) {
             cancelled.add(request.getJobId());
+            cancelledTasks.add(request.getArrayTasks());
             JobState after;
             synchronized (FakeRotad.this) {
                 Job job = jobs.get(request.getJobId());

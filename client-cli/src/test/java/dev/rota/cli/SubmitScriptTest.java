@@ -119,7 +119,7 @@ class SubmitScriptTest {
                 #!/bin/bash
                 #SBATCH -N 2
                 #SBATCH --exclusive
-                #SBATCH --array=0-4
+                #SBATCH --array=0-4%x
                 #SBATCH --gres=gpu:4
                 #SBATCH --cpus-per-task=8
                 #SBATCH --time="1 day"
@@ -133,7 +133,7 @@ class SubmitScriptTest {
         assertThat(result.err()).isEqualTo("""
                 train.sh:3: warning: --exclusive is accepted but not enforced yet: other jobs may share the nodes' CPUs \
                 and memory (GPUs are never shared)
-                train.sh:4: --array=0-4: job arrays are not supported yet
+                train.sh:4: invalid --array value '0-4%x': the limit after % must be a positive number
                 train.sh:6: warning: --cpus-per-task is accepted but not enforced yet: tasks are not limited to CPUs; \
                 the job sees SLURM_CPUS_PER_TASK
                 train.sh:7: invalid --time value '1 day' (use M, M:S, H:M:S, D-H, D-H:M or D-H:M:S)
@@ -157,16 +157,20 @@ class SubmitScriptTest {
     }
 
     @Test
-    void dependenciesOnTheCommandLineAreRefusedAsNotSupportedYet() {
-        var result = rotad.rota("submit", "--dependency=afterok:12", "--wrap", "hostname");
+    void holdBeginDependencyAndArrayReachTheDaemon() throws Exception {
+        script("sweep.sh", "#!/bin/bash\n#SBATCH --array=1-10%2\n#SBATCH -d singleton\n#SBATCH -o logs/%A_%4a.out\n"
+                + "python sweep.py $SLURM_ARRAY_TASK_ID\n");
 
-        assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).isEqualTo("""
-                rota: --dependency=afterok:12: job dependencies are not supported yet; submit the job once the other \
-                has ended
-                Try 'rota submit --help' for more information.
-                """);
-        assertThat(rotad.submitted).isEmpty();
+        var result = rotad.rota(alice, "submit", "-H", "--begin=now+1hour", "-d", "afterok:12", "sweep.sh");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        var spec = rotad.submitted.getFirst();
+        assertThat(spec.getHold()).isTrue();
+        assertThat(spec.getDependency()).as("the command line wins").isEqualTo("afterok:12");
+        assertThat(spec.getArray()).isEqualTo("1-10");
+        assertThat(spec.getArrayThrottle()).isEqualTo(2);
+        assertThat(spec.getOutputPattern()).isEqualTo("logs/%A_%4a.out");
+        assertThat(spec.hasBeginTime()).isTrue();
     }
 
     @Test
@@ -202,6 +206,10 @@ class SubmitScriptTest {
                 StdOut=logs-%%x-%%j.out
                 StdErr=(StdOut)
                 Requeue=1
+                Hold=0
+                BeginTime=(now)
+                Dependency=(none)
+                Array=(none)
                 Environment=HOME,PATH,SLURM_CONF,SLURM_CPUS_PER_TASK,SLURM_GPUS_PER_NODE
                 NotEnforced=--cpus-per-task=8 --mail-type=FAIL
                 start: unknown (no backfill estimate yet)
@@ -236,6 +244,11 @@ class SubmitScriptTest {
                     "output_pattern": null,
                     "error_pattern": null,
                     "no_requeue": false,
+                    "hold": false,
+                    "begin_time": null,
+                    "dependency": null,
+                    "array": null,
+                    "array_throttle": 0,
                     "environment": [
                       "SLURM_GPUS_PER_NODE"
                     ]
@@ -322,7 +335,7 @@ class SubmitScriptTest {
         assertThat(result.out()).startsWith("Usage: rota submit [OPTIONS] SCRIPT [ARGS...]\n")
                 .contains("  -N, --nodes=N[-MAX]", "      --gres=gpu[:TYPE][:N]", "%j job id",
                         "Accepted with a warning (checked, not enforced yet):", "-c/--cpus-per-task", "--mail-type",
-                        "Refused (not supported yet, or not at all):", "-a/--array", "-d/--dependency",
+                        "Refused (not supported yet, or not at all):", "-a, --array", "-d, --dependency",
                         "docs/sbatch.md");
         assertThat(result.out().lines()).allMatch(line -> line.length() <= 80, "fits 80 columns");
     }

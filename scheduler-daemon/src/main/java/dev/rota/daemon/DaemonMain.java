@@ -52,6 +52,12 @@ public final class DaemonMain implements Callable<Integer> {
             description = "Seconds between SIGTERM and SIGKILL on cancel and timeout (default: ${DEFAULT-VALUE}).")
     int killGraceSeconds;
 
+    @Option(names = "--cancel-unsatisfiable-dependencies",
+            description = "Cancel a job whose --dependency can never be met (say afterok on a job that failed) "
+                    + "instead of leaving it pending with reason DependencyNeverSatisfied (Slurm's "
+                    + "kill_invalid_depend).")
+    boolean cancelUnsatisfiable;
+
     @Option(names = "--node-down-timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "Seconds a node's agent may be away before the node is DOWN and its jobs are requeued or "
                     + "failed; also how long agents get to report their jobs after a restart (default: "
@@ -155,7 +161,8 @@ public final class DaemonMain implements Callable<Integer> {
         }
         Path data = dataDir != null ? dataDir.toAbsolutePath() : defaultDataDir();
         EngineConfig engine = EngineConfig.defaults().withKillGrace(java.time.Duration.ofSeconds(killGraceSeconds))
-                .withNodeDownTimeout(java.time.Duration.ofSeconds(nodeDownTimeoutSeconds));
+                .withNodeDownTimeout(java.time.Duration.ofSeconds(nodeDownTimeoutSeconds))
+                .withCancelUnsatisfiable(cancelUnsatisfiable);
         if (policyFile != null) {
             try {
                 engine = engine.withPolicy(PolicyFile.parse(java.nio.file.Files.readString(policyFile),

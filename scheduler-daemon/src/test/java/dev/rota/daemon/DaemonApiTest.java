@@ -17,6 +17,8 @@ import dev.rota.api.v1.Job;
 import dev.rota.api.v1.JobServiceGrpc;
 import dev.rota.api.v1.JobSpec;
 import dev.rota.api.v1.JobState;
+import dev.rota.api.v1.JobControlRequest;
+import dev.rota.api.v1.UpdateJobRequest;
 import dev.rota.api.v1.ListJobsRequest;
 import dev.rota.api.v1.ListNodesRequest;
 import dev.rota.api.v1.NodeServiceGrpc;
@@ -167,6 +169,47 @@ class DaemonApiTest {
             assertThat(done.getExitCode()).isZero();
             assertThat(done.getNodelist()).isEqualTo("node-1");
         }
+    }
+
+    @Test
+    void holds_releases_updates_and_array_cancels_go_through_the_engine_and_survive_a_restart() throws Exception {
+        start();
+        long held;
+        long array;
+        try (ScriptedAgent agent = new ScriptedAgent("node-1", 1)) {
+            agent.next(DaemonMessage.KindCase.REGISTERED);
+            awaitNodes(1);
+            held = jobs("alice").submitJob(SubmitJobRequest.newBuilder().setSpec(spec(1, 1).toBuilder().setHold(true))
+                    .build()).getJobId();
+            array = jobs("alice").submitJob(SubmitJobRequest.newBuilder().setSpec(spec(1, 1).toBuilder()
+                    .setArray("1-6").setArrayThrottle(2)).build()).getJobId();
+            var first = agent.next(DaemonMessage.KindCase.LAUNCH).getLaunch();
+            assertThat(first.getEnvironmentMap()).containsEntry("SLURM_ARRAY_JOB_ID", Long.toString(array))
+                    .containsEntry("SLURM_ARRAY_TASK_ID", "1").containsEntry("SLURM_ARRAY_TASK_COUNT", "6")
+                    .containsEntry("SLURM_ARRAY_TASK_MIN", "1").containsEntry("SLURM_ARRAY_TASK_MAX", "6");
+            assertThat(jobs("alice").getJob(GetJobRequest.newBuilder().setJobId(held).build()).getJob().getReason())
+                    .isEqualTo("JobHeldUser");
+            var refused = org.assertj.core.api.Assertions.catchThrowableOfType(io.grpc.StatusRuntimeException.class,
+                    () -> jobs("bob").releaseJob(JobControlRequest.newBuilder().setJobId(held).build()));
+            assertThat(refused.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+            var longer = org.assertj.core.api.Assertions.catchThrowableOfType(io.grpc.StatusRuntimeException.class,
+                    () -> jobs("alice").updateJob(UpdateJobRequest.newBuilder().setJobId(held)
+                            .setTimeLimit(Duration.newBuilder().setSeconds(7200)).build()));
+            assertThat(longer.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+            jobs("alice").updateJob(UpdateJobRequest.newBuilder().setJobId(held).setName("renamed")
+                    .setTimeLimit(Duration.newBuilder().setSeconds(300)).build());
+            jobs("alice").cancelJob(CancelJobRequest.newBuilder().setJobId(array).setArrayTasks("3-4").build());
+        }
+        restart();
+        Job h = jobs("alice").getJob(GetJobRequest.newBuilder().setJobId(held).build()).getJob();
+        assertThat(h.getReason()).isEqualTo("JobHeldUser");
+        assertThat(h.getSpec().getName()).isEqualTo("renamed");
+        assertThat(h.getSpec().getTimeLimit().getSeconds()).isEqualTo(300);
+        var listed = jobs("alice").listJobs(ListJobsRequest.newBuilder().setIncludeFinished(true).build());
+        assertThat(listed.getJobsList()).extracting(Job::getDisplayId).contains(array + "_1", array + "_[2,5-6%2]");
+        jobs("alice").releaseJob(JobControlRequest.newBuilder().setJobId(held).build());
+        assertThat(jobs("alice").getJob(GetJobRequest.newBuilder().setJobId(held).build()).getJob().getReason())
+                .isNotEqualTo("JobHeldUser");
     }
 
     @Test

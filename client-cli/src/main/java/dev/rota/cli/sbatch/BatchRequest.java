@@ -1,8 +1,13 @@
 package dev.rota.cli.sbatch;
 
 import dev.rota.cli.slurm.SlurmMemory;
+import dev.rota.cli.slurm.BeginTime;
+import dev.rota.core.job.ArrayIndexes;
+import dev.rota.core.job.Dependency;
 import dev.rota.core.job.WarnSignal;
 import dev.rota.core.time.SlurmTime;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,12 +45,28 @@ import java.util.regex.Pattern;
  * @param reply         how to answer
  * @param notEnforced   accepted options Rota does not act on yet, the last of each, in first-seen order
  * @param signal        {@code --signal}; empty for none
+ * @param control       {@code --hold}, {@code --begin}, {@code --dependency}, {@code --array}
  */
 public record BatchRequest(Optional<String> name, Optional<String> account, Optional<String> qos,
         Optional<String> partition,
         TaskLayout layout, Duration timeLimit, Optional<String> output, Optional<String> error,
         Optional<String> chdir, ExportRule export, Map<String, String> slurmVariables, boolean requeue,
-        Optional<String> wrap, Reply reply, List<Setting> notEnforced, Optional<WarnSignal> signal) {
+        Optional<String> wrap, Reply reply, List<Setting> notEnforced, Optional<WarnSignal> signal,
+        Control control) {
+
+    /**
+     * When the job may start and whether it is an array.
+     *
+     * @param hold       {@code --hold}
+     * @param begin      {@code --begin}, resolved against the submission time
+     * @param dependency {@code --dependency}, checked; {@link Dependency#NONE} when not given
+     * @param array      {@code --array} indexes; empty when not an array
+     * @param throttle   the {@code %N} of {@code --array}; 0 for no limit
+     */
+    public record Control(boolean hold, Optional<Instant> begin, Dependency dependency,
+            Optional<ArrayIndexes> array, int throttle) {
+        public static final Control NONE = new Control(false, Optional.empty(), Dependency.NONE, Optional.empty(), 0);
+    }
 
     /** The default time limit when none is given. */
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofHours(1);
@@ -100,7 +121,12 @@ public record BatchRequest(Optional<String> name, Optional<String> account, Opti
      * Each option accepted without being enforced is warned about once.
      */
     public static Assembly assemble(List<Setting> directives, List<Setting> commandLine) {
-        Draft draft = new Draft();
+        return assemble(directives, commandLine, Instant.now(), ZoneId.systemDefault());
+    }
+
+    /** As {@link #assemble(List, List)}, with {@code --begin} times resolved against {@code now} in {@code zone}. */
+    public static Assembly assemble(List<Setting> directives, List<Setting> commandLine, Instant now, ZoneId zone) {
+        Draft draft = new Draft(now, zone);
         boolean commandLineGpus = commandLine.stream().anyMatch(s -> GPU_OPTIONS.contains(s.option()));
         for (Setting setting : directives) {
             draft.apply(setting, commandLineGpus);
@@ -121,9 +147,14 @@ public record BatchRequest(Optional<String> name, Optional<String> account, Opti
      * @param commandLine the options of the command line, already read
      */
     public static Assembly read(String source, String script, List<Setting> commandLine) {
+        return read(source, script, commandLine, Instant.now(), ZoneId.systemDefault());
+    }
+
+    /** As {@link #read(String, String, List)}, with {@code --begin} times resolved against {@code now} in {@code zone}. */
+    public static Assembly read(String source, String script, List<Setting> commandLine, Instant now, ZoneId zone) {
         DirectiveBlock block = DirectiveBlock.read(source, script);
         OptionReader.Reading directives = OptionReader.directives(block.words());
-        Assembly assembled = assemble(directives.settings(), commandLine);
+        Assembly assembled = assemble(directives.settings(), commandLine, now, zone);
         List<Diagnostic> all = new ArrayList<>(block.diagnostics());
         all.addAll(directives.diagnostics());
         all.addAll(assembled.diagnostics());
@@ -160,6 +191,18 @@ public record BatchRequest(Optional<String> name, Optional<String> account, Opti
         boolean quiet;
         Integer cpusPerTask;
         WarnSignal signal;
+        boolean hold;
+        Instant begin;
+        Dependency dependency = Dependency.NONE;
+        ArrayIndexes array;
+        int throttle;
+        final Instant now;
+        final ZoneId zone;
+
+        Draft(Instant now, ZoneId zone) {
+            this.now = now;
+            this.zone = zone;
+        }
 
         void apply(Setting s, boolean setAsideGpus) {
             try {
@@ -206,10 +249,39 @@ public record BatchRequest(Optional<String> name, Optional<String> account, Opti
                     time = limit.orElse(LONGEST_TIME_LIMIT);
                     unlimitedTime = limit.isPresent() ? null : s;
                 }
+                case HOLD -> hold = true;
+                case BEGIN -> begin = BeginTime.parse(v, now, zone);
+                case DEPENDENCY -> {
+                    try {
+                        dependency = Dependency.parse(v);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("invalid --dependency value '" + v + "': " + e.getMessage());
+                    }
+                }
+                case ARRAY -> array(v);
                 case USE_MIN_NODES, VERBOSE, IGNORE_PBS -> {
                     // Accepted; nothing to do (see their help).
                 }
                 default -> throw new AssertionError("not an applied option: " + s.option());
+            }
+        }
+
+        private void array(String v) {
+            int percent = v.indexOf('%');
+            String indexes = percent < 0 ? v : v.substring(0, percent);
+            try {
+                array = ArrayIndexes.parse(indexes);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid --array value '" + v + "': " + e.getMessage());
+            }
+            throttle = 0;
+            if (percent >= 0) {
+                String max = v.substring(percent + 1);
+                if (!max.matches("\\d{1,9}") || Integer.parseInt(max) < 1) {
+                    throw new IllegalArgumentException("invalid --array value '" + v
+                            + "': the limit after % must be a positive number");
+                }
+                throttle = Integer.parseInt(max);
             }
         }
 
@@ -356,7 +428,8 @@ public record BatchRequest(Optional<String> name, Optional<String> account, Opti
                     Optional.ofNullable(partition), layout, time, Optional.ofNullable(output),
                     Optional.ofNullable(error), Optional.ofNullable(chdir), export, slurm, requeue,
                     Optional.ofNullable(wrap), new Reply(parsable, json, testOnly, quiet),
-                    List.copyOf(notEnforced.values()), Optional.ofNullable(signal));
+                    List.copyOf(notEnforced.values()), Optional.ofNullable(signal), new Control(hold, Optional.ofNullable(begin), dependency,
+                            Optional.ofNullable(array), throttle));
             return new Assembly(Optional.of(request), sorted);
         }
     }

@@ -4,18 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An sbatch {@code --output}/{@code --error} pattern, rewritten into what the daemon resolves today
- * ({@code %j} job id, {@code %x} job name, {@code %u} user, {@code %%}; other {@code %} sequences
+ * An sbatch {@code --output}/{@code --error} pattern, rewritten into what the daemon resolves
+ * ({@code %j} job id, {@code %A} array id, {@code %a} array task, {@code %N} batch node, {@code %x}
+ * job name, {@code %u} user, {@code %%}, with widths such as {@code %4a}; other {@code %} sequences
  * are kept as written).
  *
- * <p>The batch script's output has fixed answers for the rest, as in Slurm: {@code %A} (array job id)
- * and {@code %J} (job id and step) are the job id for a job that is not an array, {@code %a} is
- * Slurm's "no array task" value {@code 4294967294}, {@code %n} (node index) and {@code %t} (task)
- * are 0, {@code %s} (step) is {@code batch}. A width ({@code %4a}) zero-pads numbers and is ignored
- * for names. A pattern with a backslash is taken literally, backslashes removed.
- *
- * <p>What the daemon cannot do yet: zero-padding the job id ({@code %4j}, {@code %4A}: a warning,
- * and the id is not padded) and {@code %N} (the batch node's name, known only at start: an error).
+ * <p>The batch script's output has fixed answers for the rest, as in Slurm: {@code %J} (job id and
+ * step) is the job id, {@code %n} (node index) and {@code %t} (task) are 0, {@code %s} (step) is
+ * {@code batch}. A width zero-pads numbers and is ignored for names. A pattern with a backslash is
+ * taken literally, backslashes removed.
  *
  * @param pattern  the pattern to send to the daemon
  * @param warnings what is not honoured, each naming the sequence
@@ -68,20 +65,13 @@ public record OutputPattern(String pattern, List<String> warnings) {
             String sequence = text.substring(i, j + 1);
             switch (letter) {
                 case '%' -> out.append("%%");
-                case 'j', 'J', 'A' -> {
-                    if (width(width) > 0) {
-                        warnings.add(option + " '" + text + "': zero padding of the job id (" + sequence
-                                + ") is not supported yet; the id is not padded");
-                    }
-                    out.append("%j");
-                }
+                case 'j', 'A', 'a' -> out.append('%').append(width).append(letter);
+                case 'J' -> out.append('%').append(width).append('j');
                 case 'x' -> out.append("%x");
                 case 'u' -> out.append("%u");
-                case 'a' -> out.append(pad(NO_ARRAY_TASK, width));
+                case 'N' -> out.append("%N");
                 case 'n', 't' -> out.append(pad("0", width));
                 case 's' -> out.append("batch");
-                case 'N' -> throw new IllegalArgumentException("invalid " + option + " value '" + text
-                        + "': %N (the node's name) is not supported yet in file names");
                 default -> {
                     warnings.add(option + " '" + text + "': " + sequence + " is not a pattern Rota knows; kept as written");
                     out.append("%%").append(text, i + 1, j + 1);

@@ -48,6 +48,14 @@ public enum SbatchOption {
     USE_MIN_NODES(List.of("use-min-nodes"), (char) 0, NONE, Handling.APPLIED, null, "Rota always uses the minimum."),
     VERBOSE(List.of("verbose"), 'v', NONE, Handling.APPLIED, null, "Accepted; prints nothing more yet."),
     IGNORE_PBS(List.of("ignore-pbs"), (char) 0, NONE, Handling.APPLIED, null, "Accepted; Rota never reads #PBS lines."),
+    ARRAY(List.of("array"), 'a', REQUIRED, Handling.APPLIED, "A-B[:STEP],...[%MAX]",
+            "A job array: one task per index, at most MAX running at once."),
+    DEPENDENCY(List.of("dependency"), 'd', REQUIRED, Handling.APPLIED, "TYPE:JOB[:JOB...][,|?...]",
+            "Start after other jobs: after, afterany, afterok, afternotok (JOB or JOB_TASK), or singleton."),
+    HOLD(List.of("hold"), 'H', NONE, Handling.APPLIED, null, "Queue the job held (JobHeldUser) until 'rota release'."),
+    BEGIN(List.of("begin"), 'b', REQUIRED, Handling.APPLIED, "TIME",
+            "Start no earlier than TIME: now+N[minutes|hours|days], HH:MM[:SS], YYYY-MM-DD[THH:MM[:SS]], "
+                    + "midnight, noon, teatime, tomorrow."),
 
     // On the command line only.
     WRAP(List.of("wrap"), (char) 0, REQUIRED, Handling.COMMAND_LINE_ONLY, "CMD",
@@ -85,7 +93,9 @@ public enum SbatchOption {
     GPU_FREQ(List.of("gpu-freq"), (char) 0, REQUIRED, notEnforced("GPU frequencies are not set")),
     GRES_FLAGS(List.of("gres-flags"), (char) 0, REQUIRED, notEnforced("GPUs are not chosen by CPU affinity")),
     HINT(List.of("hint"), (char) 0, REQUIRED, notEnforced("tasks are not bound to CPUs")),
-    KILL_ON_INVALID_DEP(List.of("kill-on-invalid-dep"), (char) 0, REQUIRED, notEnforced("dependencies are not supported yet")),
+    KILL_ON_INVALID_DEP(List.of("kill-on-invalid-dep"), (char) 0, REQUIRED,
+            notEnforced("the daemon decides (rotad --cancel-unsatisfiable-dependencies); otherwise the job waits "
+                    + "with reason DependencyNeverSatisfied")),
     LICENSES(List.of("licenses"), 'L', REQUIRED, notEnforced("licenses are not counted")),
     MAIL_TYPE(List.of("mail-type"), (char) 0, REQUIRED, new Handling.NotEnforced("mail is not sent")),
     MAIL_USER(List.of("mail-user"), (char) 0, REQUIRED, new Handling.NotEnforced("mail is not sent")),
@@ -128,11 +138,6 @@ public enum SbatchOption {
     WCKEY(List.of("wckey"), (char) 0, REQUIRED, notEnforced("there are no workload keys")),
 
     // Refused: running the job without them would be wrong.
-    ARRAY(List.of("array"), 'a', REQUIRED, refused("job arrays are not supported yet")),
-    DEPENDENCY(List.of("dependency"), 'd', REQUIRED,
-            refused("job dependencies are not supported yet; submit the job once the other has ended")),
-    HOLD(List.of("hold"), 'H', NONE, refused("held jobs are not supported yet; submit the job when it may start")),
-    BEGIN(List.of("begin"), 'b', REQUIRED, refused("deferred starts are not supported yet; submit the job when it may start")),
     WAIT(List.of("wait"), 'W', NONE, refused("waiting for the job is not supported yet; poll 'rota show JOB' instead")),
     BB(List.of("bb"), (char) 0, REQUIRED, refused("burst buffers are not supported")),
     BBF(List.of("bbf"), (char) 0, REQUIRED, refused("burst buffers are not supported")),

@@ -20,10 +20,13 @@ class BatchRequestTest {
     /** What one submission read to: the request's fields (when there was no error) and every message. */
     record Read(Map<String, String> fields, List<String> messages) {}
 
+    static final java.time.Instant NOW = java.time.Instant.parse("2026-11-23T12:00:00Z");
+
     static Read read(String script, String... commandLine) {
         OptionReader.Reading cli = OptionReader.commandLine(List.of(commandLine));
         assertThat(cli.diagnostics()).as("command line").isEmpty();
-        BatchRequest.Assembly assembly = BatchRequest.read("job.sh", script, cli.settings());
+        // --begin is read against a fixed moment, in UTC, so the expected times are exact.
+        BatchRequest.Assembly assembly = BatchRequest.read("job.sh", script, cli.settings(), NOW, java.time.ZoneOffset.UTC);
         List<String> messages = assembly.diagnostics().stream().map(Diagnostic::render).toList();
         assertThat(assembly.request().isPresent()).as("a request exactly when no error: %s", messages)
                 .isEqualTo(!assembly.failed());
@@ -47,6 +50,11 @@ class BatchRequestTest {
         f.put("requeue", Boolean.toString(r.requeue()));
         f.put("slurm", r.slurmVariables().toString());
         f.put("notEnforced", String.join(" ", r.notEnforced().stream().map(Setting::display).toList()));
+        f.put("hold", Boolean.toString(r.control().hold()));
+        f.put("begin", r.control().begin().map(Object::toString).orElse("-"));
+        f.put("dependency", r.control().dependency().isNone() ? "-" : r.control().dependency().toString());
+        f.put("array", r.control().array().map(a -> a + (r.control().throttle() > 0 ? "%" + r.control().throttle() : ""))
+                .orElse("-"));
         f.put("reply", (r.reply().parsable() ? "parsable " : "") + (r.reply().testOnly() ? "test-only " : "")
                 + (r.reply().quiet() ? "quiet " : "") + (r.reply().json() ? "json" : ""));
         return f;
@@ -110,7 +118,26 @@ class BatchRequestTest {
                 ok("1. %j and %x patterns", SH + "#SBATCH -o logs/%x-%j.out -e logs/%x_%j.err\n",
                         Map.of("output", "logs/%x-%j.out", "error", "logs/%x_%j.err")),
                 ok("1. %A and %a in a job that is not an array", SH + "#SBATCH --output=logs/visu/%A/%a.out\n",
-                        Map.of("output", "logs/visu/%j/4294967294.out")),
+                        Map.of("output", "logs/visu/%A/%a.out")),
+                ok("1. per-task directories and padding in an array", SH + "#SBATCH --array=0-3\n#SBATCH -o out/%A/%4a-%N.log\n",
+                        Map.of("output", "out/%A/%4a-%N.log", "array", "0-3")),
+                ok("12. arrays with a step and a throttle", SH + "#SBATCH --array=500-17000:1000%26\n",
+                        Map.of("array", "500-16500:1000%26")),
+                ok("12. a throttle of 1 chains the tasks", SH + "#SBATCH -a 1-10%1\n", Map.of("array", "1-10%1")),
+                ok("12. single index and lists", SH + "#SBATCH --array=0-0\n#SBATCH --array 1,3,5-7\n",
+                        Map.of("array", "1,3,5-7")),
+                ok("a singleton dependency", SH + "#SBATCH --dependency=singleton\n", Map.of("dependency", "singleton")),
+                ok("dependencies combined with , and ?", SH + "#SBATCH -d afterok:12:13_2,afterany:14\n",
+                        Map.of("dependency", "afterok:12:13_2,afterany:14")),
+                ok("any-of dependencies", SH + "#SBATCH -d afternotok:5?after:6\n",
+                        Map.of("dependency", "afternotok:5?after:6")),
+                ok("a held job", SH + "#SBATCH -H\n", Map.of("hold", "true")),
+                ok("--begin relative to now", SH + "#SBATCH --begin=now+1hour\n",
+                        Map.of("begin", "2026-11-23T13:00:00Z")),
+                ok("--begin at a clock time already past is tomorrow", SH + "#SBATCH --begin=11:30\n",
+                        Map.of("begin", "2026-11-24T11:30:00Z")),
+                ok("--begin at a date and time", SH + "#SBATCH --begin 2026-12-01T08:00\n",
+                        Map.of("begin", "2026-12-01T08:00:00Z")),
                 ok("1. %t and %n in the batch output", SH + "#SBATCH --output=%x-%n-%t.out\n",
                         Map.of("output", "%x-0-0.out")),
                 ok("1. %4a zero-pads, %%, %u, %s", SH + "#SBATCH --output=%u-%3n-%s-%%.out\n",
@@ -263,24 +290,27 @@ class BatchRequestTest {
                         List.of("job.sh:2: invalid --nodes value 'x' (use N or MIN-MAX, e.g. 2 or 2-4)")),
 
                 // What Rota refuses: sbatch would run it, Rota cannot yet.
-                Arguments.of("12. arrays with a step and a throttle", SH + "#SBATCH --array=500-17000:1000%26\n",
-                        List.of("job.sh:2: --array=500-17000:1000%26: job arrays are not supported yet")),
-                Arguments.of("a singleton dependency", SH + "#SBATCH --dependency=singleton\n",
-                        List.of("job.sh:2: --dependency=singleton: job dependencies are not supported yet; submit the job "
-                                + "once the other has ended")),
+                Arguments.of("an array with a bad range", SH + "#SBATCH --array=5-1\n",
+                        List.of("job.sh:2: invalid --array value '5-1': '5-1' ends before it starts")),
+                Arguments.of("an array with a bad throttle", SH + "#SBATCH --array=1-4%x\n",
+                        List.of("job.sh:2: invalid --array value '1-4%x': the limit after % must be a positive number")),
+                Arguments.of("a dependency with an unknown type", SH + "#SBATCH --dependency=before:3\n",
+                        List.of("job.sh:2: invalid --dependency value 'before:3': 'before' is not a dependency type "
+                                + "(use after, afterany, afterok, afternotok or singleton)")),
+                Arguments.of("a dependency mixing , and ?", SH + "#SBATCH -d afterok:1,afterok:2?afterok:3\n",
+                        List.of("job.sh:2: invalid --dependency value 'afterok:1,afterok:2?afterok:3': ',' (all of) "
+                                + "and '?' (any of) cannot be mixed")),
+                Arguments.of("a begin time sbatch cannot read", SH + "#SBATCH --begin=soonish\n",
+                        List.of("job.sh:2: invalid --begin value 'soonish' (use now+N[minutes|hours|days], "
+                                + "HH:MM[:SS], YYYY-MM-DD[THH:MM[:SS]], midnight, noon, teatime or tomorrow)")),
                 Arguments.of("a container image (pyxis)", SH + "#SBATCH --container-image=nvcr.io/nvidia/pytorch:24.01\n",
                         List.of("job.sh:2: --container-image=nvcr.io/nvidia/pytorch:24.01: containers are not supported; "
                                 + "run enroot or apptainer inside the script")),
-                Arguments.of("a held job", SH + "#SBATCH -H\n",
-                        List.of("job.sh:2: --hold: held jobs are not supported yet; submit the job when it may start")),
                 Arguments.of("a heterogeneous job", SH + "#SBATCH -N 1\n#SBATCH hetjob\n#SBATCH -N 2\n",
                         List.of("job.sh:3: heterogeneous jobs (#SBATCH hetjob) are not supported by Rota")),
                 Arguments.of("GPUs other than gpu", SH + "#SBATCH --gres=nvme:1\n",
                         List.of("job.sh:2: invalid --gres value 'nvme:1': Rota schedules only GPUs, not 'nvme' "
                                 + "(use gpu[:TYPE][:N])")),
-                Arguments.of("%N in a file name", SH + "#SBATCH -o %N.out\n",
-                        List.of("job.sh:2: invalid --output value '%N.out': %N (the node's name) is not supported yet "
-                                + "in file names")),
                 Arguments.of("GPU requests that disagree", SH + "#SBATCH --gres=gpu:8\n#SBATCH --gpus-per-task=1\n",
                         List.of("job.sh:3: GPU requests disagree: --gres=gpu:8 is 8 per node, --gpus-per-task=1 is 1 per "
                                 + "node; give one GPU request")),
@@ -309,11 +339,11 @@ class BatchRequestTest {
 
     @Test
     void everyErrorOfAScriptIsReportedNotJustTheFirst() {
-        Read read = read(SH + "#SBATCH -t soon\n#SBATCH --array=1-3\n#SBATCH --mem=lots\n");
+        Read read = read(SH + "#SBATCH -t soon\n#SBATCH --array=3-1\n#SBATCH --mem=lots\n");
 
         assertThat(read.messages()).containsExactly(
                 "job.sh:2: invalid --time value 'soon' (use M, M:S, H:M:S, D-H, D-H:M or D-H:M:S)",
-                "job.sh:3: --array=1-3: job arrays are not supported yet",
+                "job.sh:3: invalid --array value '3-1': '3-1' ends before it starts",
                 "job.sh:4: invalid --mem value 'lots' (use an integer with an optional unit K, M, G or T, e.g. 64G, "
                         + "512M or 32000; 0 for all of a node's memory)");
     }

@@ -114,8 +114,10 @@ class ValueGrammarsTest {
     static Stream<Arguments> outputPatterns() {
         return Stream.of(
                 Arguments.of("what the daemon resolves", "%x-%j-%u-%%.out", "%x-%j-%u-%%.out"),
-                Arguments.of("array master of a plain job", "%A.out", "%j.out"),
-                Arguments.of("array task of a plain job", "%A_%a.out", "%j_4294967294.out"),
+                Arguments.of("array id (the job id of a plain job)", "%A.out", "%A.out"),
+                Arguments.of("array task, zero padded", "%A_%4a.out", "%A_%4a.out"),
+                Arguments.of("zero padded job id", "run-%4j.out", "run-%4j.out"),
+                Arguments.of("the batch node's name", "%N.out", "%N.out"),
                 Arguments.of("job and step", "%J.out", "%j.out"),
                 Arguments.of("node index and task of the batch script", "%n-%t.out", "0-0.out"),
                 Arguments.of("zero padded node index", "%4n.out", "0000.out"),
@@ -136,26 +138,11 @@ class ValueGrammarsTest {
     }
 
     @Test
-    void zeroPaddingTheJobIdIsNotSupportedYetAndSaysSo() {
-        OutputPattern pattern = OutputPattern.translate("run-%4j.out", "--output");
-
-        assertThat(pattern.pattern()).isEqualTo("run-%j.out");
-        assertThat(pattern.warnings()).containsExactly("--output 'run-%4j.out': zero padding of the job id (%4j) is not "
-                + "supported yet; the id is not padded");
-    }
-
-    @Test
     void anUnknownSequenceIsKeptWithAWarning() {
         OutputPattern pattern = OutputPattern.translate("%b.out", "--error");
 
         assertThat(pattern.pattern()).isEqualTo("%%b.out");
         assertThat(pattern.warnings()).containsExactly("--error '%b.out': %b is not a pattern Rota knows; kept as written");
-    }
-
-    @Test
-    void theNodeNameIsRefused() {
-        assertThatThrownBy(() -> OutputPattern.translate("%N.out", "--output"))
-                .hasMessage("invalid --output value '%N.out': %N (the node's name) is not supported yet in file names");
     }
 
     private static final Map<String, String> CALLER = Map.of("PATH", "/bin", "HOME", "/h", "SLURM_CONF", "/etc/s",

@@ -30,7 +30,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@code srun}: runs a command as the tasks of a job step on every node of the current allocation.
  *
- * <pre>srun [--ntasks-per-node N | --ntasks-per-node=N] [-l|--label] [--] CMD [ARGS...]</pre>
+ * <pre>srun [--ntasks-per-node N] [-l|--label] [--kill-on-bad-exit[=0|1]] [--export RULE] [--] CMD [ARGS...]</pre>
+ *
+ * <p>{@code --kill-on-bad-exit} is on by default (one failed rank ends the step rather than leaving
+ * the others hanging in a collective); {@code =0} lets the others run to their end. Options real
+ * scripts pass that steps do not act on ({@code --cpu-bind}, {@code --mpi}, {@code --overlap},
+ * {@code -m}, {@code --wait}, ...) are accepted with one warning each; container options are refused.
  *
  * <p>Reads {@code ROTA_JOB_ID}, {@code ROTA_STEP_NODES} and {@code ROTA_NTASKS_PER_NODE} (falling
  * back to {@code SLURM_NTASKS_PER_NODE}, then 1) from its environment, which the agent sets for batch
@@ -97,8 +102,25 @@ public final class Srun {
         System.exit(code);
     }
 
-    private record Options(int tasksPerNode, boolean label, List<String> command) {
+    /**
+     * @param killOnBadExit {@code --kill-on-bad-exit} (default on): one failed task ends the step
+     * @param export        {@code --export}: null for ALL, else the rule as written
+     * @param warnings      options accepted but ignored, each once
+     */
+    private record Options(int tasksPerNode, boolean label, List<String> command, boolean killOnBadExit,
+            String export, List<String> warnings) {
     }
+
+    /** Options real scripts pass that Rota's steps do not act on: accepted with one warning each. */
+    private static final java.util.Set<String> IGNORED_WITH_VALUE = java.util.Set.of("--cpu-bind", "--mpi",
+            "--distribution", "--gpu-bind", "--hint", "--cpus-per-task", "--mem", "--wait", "--signal", "--jobid",
+            "--mem-bind", "--gpus-per-task", "--gres");
+    private static final java.util.Set<String> IGNORED_FLAGS = java.util.Set.of("--overlap", "--exact", "--exclusive",
+            "--unbuffered", "-u", "--overcommit", "-O");
+    private static final java.util.Map<String, String> SHORT_WITH_VALUE = java.util.Map.of("-m", "--distribution",
+            "-c", "--cpus-per-task", "-W", "--wait");
+
+    private boolean killOnBadExit = true;
 
     private static final class UsageError extends Exception {
         UsageError(String message) {
@@ -138,6 +160,8 @@ public final class Srun {
             message(err, "srun: error: " + e.getMessage());
             return 1;
         }
+        options.warnings().forEach(w -> message(err, "srun: warning: " + w));
+        killOnBadExit = options.killOnBadExit();
         int perNode = options.tasksPerNode() > 0 ? options.tasksPerNode() : defaultTasksPerNode();
         return runStep(job, nodes, perNode, options);
     }
@@ -160,7 +184,7 @@ public final class Srun {
                             .setLocalId(local)
                             .setNtasks(ntasks)
                             .addAllArgv(options.command())
-                            .putAllEnvironment(env)
+                            .putAllEnvironment(exported(options.export()))
                             .setWorkingDir(cwd.toString())
                             .build();
                     TaskObserver task = new TaskObserver(node, proc, options.label(), ended);
@@ -224,9 +248,42 @@ public final class Srun {
                 firstFailure = code;
             }
         }
-        if (first) {
+        if (first && killOnBadExit) {
             cancelAll();
         }
+    }
+
+    /**
+     * The environment the tasks get, by {@code --export}: ALL (or null) all of srun's; NONE only the
+     * job's own ({@code SLURM_*}, {@code ROTA_*}); {@code [ALL,]VAR[=VALUE],...} those (or all) plus
+     * the values given. The agent then sets each task's own variables over it.
+     */
+    private Map<String, String> exported(String rule) {
+        if (rule == null || rule.equalsIgnoreCase("ALL")) {
+            return env;
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        boolean all = false;
+        for (String part : rule.split(",")) {
+            if (part.equalsIgnoreCase("ALL")) {
+                all = true;
+            }
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (all || e.getKey().startsWith("SLURM_") || e.getKey().startsWith("ROTA_")) {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        for (String part : rule.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                out.put(part.substring(0, eq), part.substring(eq + 1));
+            } else if (!part.equalsIgnoreCase("ALL") && !part.equalsIgnoreCase("NONE") && !part.equalsIgnoreCase("NIL")
+                    && env.containsKey(part)) {
+                out.put(part, env.get(part));
+            }
+        }
+        return out;
     }
 
     private final class TaskObserver implements ClientResponseObserver<RunTaskRequest, TaskOutput> {
@@ -394,9 +451,13 @@ public final class Srun {
     private static Options parse(String[] args) throws UsageError {
         int perNode = 0;
         boolean label = false;
+        boolean kill = true;
+        String export = null;
+        java.util.LinkedHashSet<String> warnings = new java.util.LinkedHashSet<>();
         int i = 0;
         while (i < args.length) {
             String a = args[i];
+            String name = a.contains("=") && a.startsWith("--") ? a.substring(0, a.indexOf('=')) : a;
             if (a.equals("--")) {
                 i++;
                 break;
@@ -409,10 +470,45 @@ public final class Srun {
                 perNode = positive(args[++i]);
             } else if (a.startsWith("--ntasks-per-node=")) {
                 perNode = positive(a.substring("--ntasks-per-node=".length()));
+            } else if (name.equals("--kill-on-bad-exit") || a.startsWith("-K")) {
+                String v = a.startsWith("-K") ? a.substring(2) : a.contains("=") ? a.substring(a.indexOf('=') + 1) : "1";
+                if (!v.isEmpty() && !v.equals("0") && !v.equals("1")) {
+                    throw new UsageError("--kill-on-bad-exit takes 0 or 1, not '" + v + "'");
+                }
+                kill = !v.equals("0");
+            } else if (name.equals("--export")) {
+                if (a.contains("=")) {
+                    export = a.substring(a.indexOf('=') + 1);
+                } else if (i + 1 < args.length) {
+                    export = args[++i];
+                } else {
+                    throw new UsageError("--export needs a value (ALL, NONE or VAR[=VALUE],...)");
+                }
+            } else if (name.startsWith("--container") || name.startsWith("--no-container")) {
+                throw new UsageError(name + ": containers are not supported by Rota's srun; run enroot or apptainer "
+                        + "inside the step (srun enroot start ...)");
+            } else if (IGNORED_FLAGS.contains(a)) {
+                warnings.add(a + " is accepted and ignored: Rota's steps "
+                        + (a.equals("--overlap") ? "always share the allocation" : "do not act on it"));
+            } else if (IGNORED_WITH_VALUE.contains(name) || SHORT_WITH_VALUE.containsKey(a)
+                    || (a.length() > 2 && SHORT_WITH_VALUE.containsKey(a.substring(0, 2)))) {
+                String option = IGNORED_WITH_VALUE.contains(name) ? name
+                        : SHORT_WITH_VALUE.getOrDefault(a, SHORT_WITH_VALUE.get(a.substring(0, 2)));
+                boolean attached = a.contains("=") || (a.length() > 2 && !a.startsWith("--"));
+                if (!attached) {
+                    if (i + 1 >= args.length) {
+                        throw new UsageError(a + " needs a value");
+                    }
+                    i++;
+                }
+                warnings.add(option + " is accepted and ignored by Rota's srun");
             } else if (a.equals("-h") || a.equals("--help")) {
                 throw new UsageError("");
             } else if (a.startsWith("-") && a.length() > 1) {
-                throw new UsageError("unknown option " + a);
+                throw new UsageError("unknown option " + a + (List.of("-N", "-n", "-w", "--nodes", "--ntasks",
+                        "--nodelist").contains(name) || a.startsWith("-N") || a.startsWith("-n") || a.startsWith("-w")
+                        ? " (steps run on every node of the allocation; node and task subsets are not supported yet)"
+                        : ""));
             } else {
                 break;
             }
@@ -421,7 +517,8 @@ public final class Srun {
         if (i >= args.length) {
             throw new UsageError("no command given");
         }
-        return new Options(perNode, label, List.copyOf(Arrays.asList(args).subList(i, args.length)));
+        return new Options(perNode, label, List.copyOf(Arrays.asList(args).subList(i, args.length)), kill, export,
+                List.copyOf(warnings));
     }
 
     private static int positive(String s) throws UsageError {

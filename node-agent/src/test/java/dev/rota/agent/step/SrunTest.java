@@ -175,6 +175,36 @@ class SrunTest {
     }
 
     @Test
+    void ignoredOptionsWarnOnceAndContainerOptionsAreRefused() {
+        int code = srun("--mpi=pmix", "--cpu-bind", "none", "--overlap", "--mpi", "pmi2", "-m", "block:block", "true");
+        assertThat(code).isZero();
+        assertThat(err().lines().filter(l -> l.contains("--mpi")).count()).isEqualTo(1);
+        assertThat(err()).contains("--cpu-bind is accepted and ignored", "--overlap is accepted and ignored",
+                "--distribution is accepted and ignored");
+
+        assertThat(srun("--container-image=nvcr.io/nvidia/pytorch:24.01", "python")).isEqualTo(2);
+        assertThat(err()).contains("--container-image: containers are not supported");
+    }
+
+    @Test
+    void withoutKillOnBadExitTheOtherTasksRunToTheirEnd() throws IOException {
+        Path marker = dir.resolve("survivors");
+        String task = "if [ $SLURM_PROCID = 0 ]; then exit 3; fi; sleep 0.5; echo $SLURM_PROCID >> " + marker;
+        int code = srun("--kill-on-bad-exit=0", "bash", "-c", task);
+        assertThat(code).isEqualTo(3);
+        assertThat(Files.readAllLines(marker)).isNotEmpty();
+    }
+
+    @Test
+    void exportNoneSendsOnlyTheJobsVariablesAndValuesGiven() {
+        Map<String, String> env = new HashMap<>(StepCluster.batchEnvironment(job));
+        env.put("SECRET_TOKEN", "x");
+        int code = srun(env, "--export=NONE,GREETING=hi", "bash", "-c", "echo token=${SECRET_TOKEN:-unset} greeting=$GREETING");
+        assertThat(code).isZero();
+        assertThat(out()).contains("token=unset greeting=hi");
+    }
+
+    @Test
     void usageErrorsExitWithTwo() {
         assertThat(srun()).isEqualTo(2);
         assertThat(err()).contains("no command given").contains("usage: srun");

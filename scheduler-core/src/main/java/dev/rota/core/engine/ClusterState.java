@@ -34,6 +34,11 @@ final class ClusterState {
      */
     final SortedMap<JobId, Event.AllocationEnded> deferredExits = new TreeMap<>();
     long nextJobId = 1;
+    /**
+     * The jobs of each job array still in {@link #jobs}, by array id: the record of its tasks not yet
+     * started and the tasks split off it.
+     */
+    final SortedMap<Long, TreeSet<JobId>> arrays = new TreeMap<>();
     /** Charged usage per user and account (running jobs are added when judged, not here). */
     final SortedMap<dev.rota.core.policy.UsageKey, dev.rota.core.policy.Usage> usage = new TreeMap<>();
     /**
@@ -134,6 +139,9 @@ final class ClusterState {
 
     void put(Job job) {
         Job previous = jobs.put(job.id(), job);
+        if (previous == null && job.spec().array().isPresent()) {
+            arrays.computeIfAbsent(job.spec().array().get().arrayJobId(), k -> new TreeSet<>()).add(job.id());
+        }
         if (job.state().isTerminal() && (previous == null || !previous.state().isTerminal())) {
             finished.addLast(job.id());
         }
@@ -150,7 +158,17 @@ final class ClusterState {
      */
     void evictFinished(int keep) {
         while (finished.size() > keep) {
-            jobs.remove(finished.removeFirst());
+            Job gone = jobs.remove(finished.removeFirst());
+            if (gone != null && gone.spec().array().isPresent()) {
+                long array = gone.spec().array().get().arrayJobId();
+                TreeSet<JobId> members = arrays.get(array);
+                if (members != null) {
+                    members.remove(gone.id());
+                    if (members.isEmpty()) {
+                        arrays.remove(array);
+                    }
+                }
+            }
         }
     }
 

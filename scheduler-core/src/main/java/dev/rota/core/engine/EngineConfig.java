@@ -31,10 +31,13 @@ import java.time.Duration;
  *                         the shortest time limit first (shortest-job-first on the users' estimates)
  * @param topology         the network nodes sit in, for placement; {@link Topology#flat} when the
  *                         daemon has no topology file
+ * @param cancelUnsatisfiable whether a job whose dependency can never be met is cancelled (Slurm's
+ *                         {@code kill_invalid_depend}) rather than left pending with reason
+ *                         {@code DependencyNeverSatisfied}
  */
 public record EngineConfig(String defaultPartition, String defaultAccount, Duration killGrace, int masterPortBase,
         int masterPortSpan, Duration nodeDownTimeout, int requeueLimit, int reservations, int finishedInMemory,
-        Policy policy, boolean backfill, QueueOrder queueOrder, Topology topology) {
+        Policy policy, boolean backfill, QueueOrder queueOrder, Topology topology, boolean cancelUnsatisfiable) {
 
     /** What ranks the pending queue; partition tiers always come first. */
     public enum QueueOrder {
@@ -55,7 +58,7 @@ public record EngineConfig(String defaultPartition, String defaultAccount, Durat
             int masterPortSpan, Duration nodeDownTimeout, int requeueLimit, int reservations, int finishedInMemory,
             Policy policy) {
         this(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan, nodeDownTimeout,
-                requeueLimit, reservations, finishedInMemory, policy, true, QueueOrder.PRIORITY, Topology.flat());
+                requeueLimit, reservations, finishedInMemory, policy, true, QueueOrder.PRIORITY, Topology.flat(), false);
     }
 
     public static EngineConfig defaults() {
@@ -66,47 +69,60 @@ public record EngineConfig(String defaultPartition, String defaultAccount, Durat
     public EngineConfig withTopology(Topology newTopology) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
                 nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, backfill, queueOrder,
-                newTopology);
+                newTopology, cancelUnsatisfiable);
+    }
+
+    public EngineConfig withCancelUnsatisfiable(boolean cancel) {
+        return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, backfill, queueOrder, topology,
+                cancel);
     }
 
     public EngineConfig withBackfill(boolean on) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, on, queueOrder, topology);
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, on, queueOrder, topology,
+                cancelUnsatisfiable);
     }
 
     public EngineConfig withQueueOrder(QueueOrder order) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, backfill, order, topology);
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, backfill, order, topology,
+                cancelUnsatisfiable);
     }
 
     public EngineConfig withReservations(int count) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, count, finishedInMemory, policy, backfill, queueOrder, topology);
+                nodeDownTimeout, requeueLimit, count, finishedInMemory, policy, backfill, queueOrder,
+                topology, cancelUnsatisfiable);
     }
 
     public EngineConfig withFinishedInMemory(int count) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, reservations, count, policy, backfill, queueOrder, topology);
+                nodeDownTimeout, requeueLimit, reservations, count, policy, backfill, queueOrder,
+                topology, cancelUnsatisfiable);
     }
 
     public EngineConfig withKillGrace(Duration grace) {
         return new EngineConfig(defaultPartition, defaultAccount, grace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, backfill, queueOrder, topology);
+                nodeDownTimeout, requeueLimit, reservations, finishedInMemory, policy, backfill, queueOrder,
+                topology, cancelUnsatisfiable);
     }
 
     public EngineConfig withNodeDownTimeout(Duration timeout) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan, timeout,
-                requeueLimit, reservations, finishedInMemory, policy, backfill, queueOrder, topology);
+                requeueLimit, reservations, finishedInMemory, policy, backfill, queueOrder,
+                topology, cancelUnsatisfiable);
     }
 
     public EngineConfig withRequeueLimit(int limit) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
-                nodeDownTimeout, limit, reservations, finishedInMemory, policy, backfill, queueOrder, topology);
+                nodeDownTimeout, limit, reservations, finishedInMemory, policy, backfill, queueOrder,
+                topology, cancelUnsatisfiable);
     }
 
     public EngineConfig withPolicy(Policy newPolicy) {
         return new EngineConfig(defaultPartition, defaultAccount, killGrace, masterPortBase, masterPortSpan,
                 nodeDownTimeout, requeueLimit, reservations, finishedInMemory, newPolicy, backfill, queueOrder,
-                topology);
+                topology, cancelUnsatisfiable);
     }
 }

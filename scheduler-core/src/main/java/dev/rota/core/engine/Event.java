@@ -17,8 +17,43 @@ public sealed interface Event {
     record JobSubmitted(Instant at, JobSpec spec) implements Event {
     }
 
-    /** {@code user} asked to cancel a job. */
-    record JobCancelRequested(Instant at, JobId job, String user) implements Event {
+    /**
+     * {@code user} asked to cancel a job. For an array ({@code job} is its id), {@code tasks} picks
+     * some of its tasks ({@code 12_3}, {@code 12_[3-5]}); empty cancels the whole array (or the job).
+     */
+    record JobCancelRequested(Instant at, JobId job, String user, java.util.Optional<dev.rota.core.job.ArrayIndexes> tasks)
+            implements Event {
+        public JobCancelRequested(Instant at, JobId job, String user) {
+            this(at, job, user, java.util.Optional.empty());
+        }
+    }
+
+    /**
+     * {@code user} asked to hold a pending job (for an array's id: every pending task of it).
+     *
+     * @param admin whether the caller is an admin, as the edge decided: an admin's hold is
+     *              {@code JobHeldAdmin}, which only an admin may release
+     */
+    record JobHoldRequested(Instant at, JobId job, String user, boolean admin) implements Event {
+    }
+
+    /** {@code user} asked to release a held job (for an array's id: every held task of it). */
+    record JobReleaseRequested(Instant at, JobId job, String user, boolean admin) implements Event {
+    }
+
+    /**
+     * {@code user} asked to requeue a running job: its processes are stopped and it goes back to the
+     * queue with the same id (a pending job is left as it is).
+     */
+    record JobRequeueRequested(Instant at, JobId job, String user, boolean admin) implements Event {
+    }
+
+    /**
+     * {@code user} asked to change a job: a new time limit and/or name (empty leaves it). Owners may
+     * shorten their job's limit; only admins may lengthen it.
+     */
+    record JobUpdateRequested(Instant at, JobId job, String user, boolean admin,
+            java.util.Optional<java.time.Duration> timeLimit, java.util.Optional<String> name) implements Event {
     }
 
     /**

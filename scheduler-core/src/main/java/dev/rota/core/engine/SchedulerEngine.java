@@ -149,6 +149,9 @@ public final class SchedulerEngine {
             if (j.isRunning() && j.endingAs() == null) {
                 effects.add(timeLimitTimer(j));
             }
+            if (j.state() == JobState.PENDING && j.spec().begin().isPresent() && j.spec().begin().get().isAfter(now)) {
+                effects.add(new Effect.ScheduleTimer(j.spec().begin().get(), new TimerKey.BeginTime(j.id())));
+            }
         }
         for (NodeEntry n : state.nodes.values()) {
             if (!n.running.isEmpty()) {
@@ -223,6 +226,10 @@ public final class SchedulerEngine {
         return switch (event) {
             case Event.JobSubmitted e -> submit(e, step);
             case Event.JobCancelRequested e -> cancel(e, step);
+            case Event.JobHoldRequested e -> hold(e, step);
+            case Event.JobReleaseRequested e -> release(e, step);
+            case Event.JobRequeueRequested e -> requeue(e, step);
+            case Event.JobUpdateRequested e -> update(e, step);
             case Event.NodeRegistered e -> register(e, step);
             case Event.NodeHeartbeat e -> heartbeat(e, step);
             case Event.NodeDisconnected e -> disconnect(e, step);
@@ -273,15 +280,32 @@ public final class SchedulerEngine {
             }
             case Policy.Resolution.Resolved r -> filled = spec.resolved(r.account(), partitionUsed, r.qos());
         }
+        for (dev.rota.core.job.Dependency.Clause c : filled.dependency().clauses()) {
+            for (dev.rota.core.job.Dependency.JobRef ref : c.jobs()) {
+                if (ref.job() >= state.nextJobId) {
+                    return new Rejected(Rejection.INFEASIBLE, "dependency on job " + ref
+                            + ", which does not exist (Slurm: Job dependency problem)");
+                }
+            }
+        }
         JobId id = JobId.of(state.nextJobId++);
-        int port = config.masterPortBase() + (int) (id.value() % config.masterPortSpan());
-        Job job = Job.submitted(id, filled, e.at(), port);
+        if (filled.array().isPresent()) {
+            filled = filled.withArray(filled.array().get().withArrayJobId(id.value()));
+        }
+        Job job = Job.submitted(id, filled, e.at(), port(id));
         state.put(job);
+        if (filled.begin().isPresent() && filled.begin().get().isAfter(e.at())) {
+            step.effects.add(new Effect.ScheduleTimer(filled.begin().get(), new TimerKey.BeginTime(id)));
+        }
         step.submitted.add(id);
         step.changes.add(new StateChange.NextJobIdAdvanced(state.nextJobId));
         step.changes.add(new StateChange.JobUpserted(job));
         step.cycleNeeded = true;
         return new Outcome.JobAccepted(id);
+    }
+
+    private int port(JobId id) {
+        return config.masterPortBase() + (int) (id.value() % config.masterPortSpan());
     }
 
     /** Why a job could never run on the nodes of its partition this cluster knows, if it could not. */
@@ -316,7 +340,7 @@ public final class SchedulerEngine {
     }
 
     private Outcome cancel(Event.JobCancelRequested e, Step step) {
-        Job job = state.jobs.get(e.job());
+        Job job = lookUp(e.job());
         if (job == null) {
             return new Rejected(Rejection.NOT_FOUND, "job " + e.job() + " does not exist");
         }
@@ -325,9 +349,70 @@ public final class SchedulerEngine {
                     + "; " + e.user() + " may not cancel it");
         }
         String reason = "Cancelled by " + e.user();
+        boolean wholeArray = job.spec().array().map(a -> a.arrayJobId() == e.job().value()).orElse(false);
+        if (e.tasks().isPresent() && !wholeArray) {
+            return new Rejected(Rejection.NOT_FOUND, "job " + e.job() + " is not a job array");
+        }
+        if (wholeArray) {
+            for (JobId member : List.copyOf(state.arrays.getOrDefault(e.job().value(), new java.util.TreeSet<>()))) {
+                cancelArrayMember(state.jobs.get(member), e.tasks(), reason, e.at(), step);
+            }
+            return Outcome.applied();
+        }
+        cancelOne(job, reason, e.at(), step);
+        return Outcome.applied();
+    }
+
+    /**
+     * The job with {@code id}, or for an array's id whose first task the engine no longer keeps,
+     * another job of that array (an array's id names the whole array).
+     */
+    private Job lookUp(JobId id) {
+        Job job = state.jobs.get(id);
+        if (job == null && state.arrays.containsKey(id.value())) {
+            job = state.jobs.get(state.arrays.get(id.value()).first());
+        }
+        return job;
+    }
+
+    /** Cancels the selected tasks of one job of an array: a split-off task, or indexes not yet started. */
+    private void cancelArrayMember(Job member, Optional<dev.rota.core.job.ArrayIndexes> tasks, String reason,
+            Instant at, Step step) {
+        dev.rota.core.job.JobArray a = member.spec().array().orElseThrow();
+        if (a.taskId().isPresent()) {
+            if (tasks.isEmpty() || tasks.get().contains(a.taskId().getAsInt())) {
+                cancelOne(member, reason, at, step);
+            }
+            return;
+        }
+        if (member.state() != JobState.PENDING) {
+            return;
+        }
+        dev.rota.core.job.ArrayIndexes left = a.pending();
+        int lastRemoved = -1;
+        for (int index : tasks.isEmpty() ? a.pending().toList() : tasks.get().toList()) {
+            if (left.contains(index)) {
+                left = left.without(index);
+                lastRemoved = index;
+            }
+        }
+        if (lastRemoved < 0) {
+            return;
+        }
+        if (left.isEmpty()) {
+            // Nothing left to start: the record becomes the last task cancelled, as Slurm reuses it.
+            Job asTask = member.withSpec(member.spec().withArray(a.task(lastRemoved)));
+            cancelOne(asTask, reason, at, step);
+        } else {
+            upsert(member.withSpec(member.spec().withArray(a.withPending(left))), step);
+            step.cycleNeeded = true;
+        }
+    }
+
+    private void cancelOne(Job job, String reason, Instant at, Step step) {
         switch (job.state()) {
             case PENDING -> {
-                upsert(job.ended(JobState.CANCELLED, reason, OptionalInt.empty(), e.at()), step);
+                upsert(job.ended(JobState.CANCELLED, reason, OptionalInt.empty(), at), step);
                 step.cycleNeeded = true;
             }
             case RUNNING -> {
@@ -341,6 +426,148 @@ public final class SchedulerEngine {
                 // Already ended: cancelling is idempotent.
             }
         }
+    }
+
+    // ---- holds, requeue, updates ----
+
+    /** The job a control request names, or why it cannot act on it. */
+    private Object controlled(JobId id, String user, boolean admin, String verb) {
+        Job job = lookUp(id);
+        if (job == null) {
+            return new Rejected(Rejection.NOT_FOUND, "job " + id + " does not exist");
+        }
+        if (!admin && !user.equals(job.spec().user())) {
+            return new Rejected(Rejection.PERMISSION_DENIED, "job " + id + " belongs to " + job.spec().user() + "; "
+                    + user + " may not " + verb + " it");
+        }
+        return job;
+    }
+
+    /** The pending jobs a hold or release acts on: the job, or for an array's id every pending record of it. */
+    private List<Job> pendingTargets(JobId named, Job job) {
+        boolean wholeArray = job.spec().array().map(a -> a.arrayJobId() == named.value()).orElse(false);
+        if (!wholeArray) {
+            return job.state() == JobState.PENDING ? List.of(job) : List.of();
+        }
+        List<Job> out = new ArrayList<>();
+        for (JobId member : state.arrays.getOrDefault(named.value(), new java.util.TreeSet<>())) {
+            Job j = state.jobs.get(member);
+            if (j.state() == JobState.PENDING) {
+                out.add(j);
+            }
+        }
+        return out;
+    }
+
+    private Outcome hold(Event.JobHoldRequested e, Step step) {
+        Object found = controlled(e.job(), e.user(), e.admin(), "hold");
+        if (found instanceof Rejected r) {
+            return r;
+        }
+        List<Job> targets = pendingTargets(e.job(), (Job) found);
+        if (targets.isEmpty()) {
+            return new Rejected(Rejection.INFEASIBLE, "job " + e.job() + " is no longer pending; only a pending job "
+                    + "can be held");
+        }
+        dev.rota.core.job.Hold kind = e.admin() ? dev.rota.core.job.Hold.ADMIN : dev.rota.core.job.Hold.USER;
+        for (Job j : targets) {
+            if (j.spec().hold() != kind && j.spec().hold() != dev.rota.core.job.Hold.ADMIN) {
+                upsert(j.withSpec(j.spec().withHold(kind)).withReason(kind.reason()), step);
+            }
+        }
+        step.cycleNeeded = true;
+        return Outcome.applied();
+    }
+
+    private Outcome release(Event.JobReleaseRequested e, Step step) {
+        Object found = controlled(e.job(), e.user(), e.admin(), "release");
+        if (found instanceof Rejected r) {
+            return r;
+        }
+        List<Job> targets = pendingTargets(e.job(), (Job) found);
+        for (Job j : targets) {
+            if (j.spec().hold() == dev.rota.core.job.Hold.ADMIN && !e.admin()) {
+                return new Rejected(Rejection.PERMISSION_DENIED, "job " + j.id() + " is held by an admin "
+                        + "(JobHeldAdmin); only an admin may release it");
+            }
+        }
+        for (Job j : targets) {
+            if (j.spec().hold() != dev.rota.core.job.Hold.NONE) {
+                upsert(j.withSpec(j.spec().withHold(dev.rota.core.job.Hold.NONE)).withReason(""), step);
+            }
+        }
+        step.cycleNeeded = true;
+        return Outcome.applied();
+    }
+
+    private Outcome requeue(Event.JobRequeueRequested e, Step step) {
+        Object found = controlled(e.job(), e.user(), e.admin(), "requeue");
+        if (found instanceof Rejected r) {
+            return r;
+        }
+        Job job = (Job) found;
+        switch (job.state()) {
+            case PENDING -> {
+                // Already queued: nothing to do.
+            }
+            case RUNNING -> {
+                if (job.endingAs() == null) {
+                    Job ending = job.ending(JobState.PENDING, "Requeued by " + e.user());
+                    upsert(ending, step);
+                    step.effects.add(kill(ending, nodesOf(ending), TERMINATE, config.killGrace()));
+                }
+            }
+            default -> {
+                return new Rejected(Rejection.INFEASIBLE, "job " + e.job() + " has ended (" + job.state()
+                        + "); only a pending or running job can be requeued");
+            }
+        }
+        return Outcome.applied();
+    }
+
+    private Outcome update(Event.JobUpdateRequested e, Step step) {
+        Object found = controlled(e.job(), e.user(), e.admin(), "update");
+        if (found instanceof Rejected r) {
+            return r;
+        }
+        Job job = (Job) found;
+        if (job.state().isTerminal()) {
+            return new Rejected(Rejection.INFEASIBLE, "job " + e.job() + " has ended (" + job.state()
+                    + "); it can no longer be changed");
+        }
+        JobSpec spec = job.spec();
+        if (e.timeLimit().isPresent()) {
+            Duration limit = e.timeLimit().get();
+            if (limit.isZero() || limit.isNegative()) {
+                return new Rejected(Rejection.INFEASIBLE, "the time limit must be positive");
+            }
+            if (limit.compareTo(spec.timeLimit()) > 0 && !e.admin()) {
+                return new Rejected(Rejection.PERMISSION_DENIED, "only an admin may lengthen a time limit (job "
+                        + e.job() + " has " + dev.rota.core.time.SlurmTime.format(spec.timeLimit())
+                        + "); you may shorten it");
+            }
+            dev.rota.core.policy.Partition partition = index.partitions().get(spec.partition());
+            if (partition != null && partition.maxTime().isPresent() && limit.compareTo(partition.maxTime().get()) > 0
+                    && !e.admin()) {
+                return new Rejected(Rejection.INFEASIBLE, "time limit " + dev.rota.core.time.SlurmTime.format(limit)
+                        + " exceeds partition '" + spec.partition() + "' MaxTime="
+                        + dev.rota.core.time.SlurmTime.format(partition.maxTime().get()));
+            }
+            spec = spec.withTimeLimit(limit);
+        }
+        if (e.name().isPresent()) {
+            if (e.name().get().isBlank()) {
+                return new Rejected(Rejection.INFEASIBLE, "the name must not be empty");
+            }
+            spec = spec.withName(e.name().get());
+        }
+        Job updated = job.withSpec(spec);
+        upsert(updated, step);
+        if (updated.isRunning() && updated.endingAs() == null && e.timeLimit().isPresent()) {
+            // The old timer stays armed; the handler ignores it unless the new limit has passed too.
+            step.effects.add(timeLimitTimer(updated));
+        }
+        step.cycleNeeded = true;
         return Outcome.applied();
     }
 
@@ -352,9 +579,11 @@ public final class SchedulerEngine {
                     nodeLost(entry, e.at(), step);
                 }
             }
+            case TimerKey.BeginTime b -> step.cycleNeeded = true;
             case TimerKey.TimeLimit t -> {
                 Job job = state.jobs.get(t.job());
-                if (job != null && job.isRunning() && job.attempt() == t.attempt() && job.endingAs() == null) {
+                if (job != null && job.isRunning() && job.attempt() == t.attempt() && job.endingAs() == null
+                        && !job.startTime().plus(job.spec().timeLimit()).isAfter(e.at())) {
                     Job ending = job.ending(JobState.TIMEOUT, "TimeLimit");
                     upsert(ending, step);
                     step.effects.add(kill(ending, nodesOf(ending), TERMINATE, config.killGrace()));
@@ -737,22 +966,47 @@ public final class SchedulerEngine {
         state.newPriorities.clear();
         state.judgement = new ClusterSnapshot.Judgement(now, priorities, judge.tree.rows());
         Tally tally = new Tally(now);
+        DependencyCheck deps = new DependencyCheck(state);
+        java.util.Map<Long, Integer> runningTasks = null;
         boolean firstBlocked = true;
         for (int k = 0; k < n; k++) {
             Job job = pending[order[k]];
-            Optional<String> limited = tally.blocked(job);
-            if (limited.isPresent()) {
-                setReason(job, limited.get(), step);
+            if (waiting(job, now, deps, step)) {
                 continue;
             }
-            if (!config.backfill() && !firstBlocked) {
-                // A strict queue: nothing passes the first job that could not start.
-                setReason(job, ClusterState.PRIORITY, step);
-                continue;
-            }
-            if (tryStart(job, now, profile, step)) {
-                tally.add(job);
-                continue;
+            boolean strictlyBehind = !config.backfill() && !firstBlocked;
+            if (isArrayRemainder(job)) {
+                if (strictlyBehind) {
+                    // A strict queue: nothing passes the first job that could not start.
+                    setReason(job, ClusterState.PRIORITY, step);
+                    continue;
+                }
+                if (runningTasks == null) {
+                    runningTasks = runningArrayTasks();
+                }
+                ArrayProgress progress = startArrayTasks(job, now, profile, step, tally, runningTasks);
+                if (progress.left() == null) {
+                    continue;
+                }
+                job = progress.left();
+                if (progress.reason() != null) {
+                    setReason(job, progress.reason(), step);
+                    continue;
+                }
+            } else {
+                Optional<String> limited = tally.blocked(job);
+                if (limited.isPresent()) {
+                    setReason(job, limited.get(), step);
+                    continue;
+                }
+                if (strictlyBehind) {
+                    setReason(job, ClusterState.PRIORITY, step);
+                    continue;
+                }
+                if (tryStart(job, now, profile, step)) {
+                    tally.add(job);
+                    continue;
+                }
             }
             if (preempt(job, now, profile, step)) {
                 // The victims' GPUs come back after their grace: hold them for this job, whatever
@@ -812,6 +1066,12 @@ public final class SchedulerEngine {
             if (job == null || job.state() != JobState.PENDING) {
                 continue;
             }
+            if (isArrayRemainder(job)) {
+                return false; // arrays start their tasks in a full cycle, which counts their running tasks
+            }
+            if (waiting(job, now, new DependencyCheck(state), step)) {
+                continue;
+            }
             Priority p = judge.priority(job);
             state.newPriorities.put(id, p);
             Optional<String> limited = tally.blocked(job);
@@ -850,18 +1110,123 @@ public final class SchedulerEngine {
 
     /** Starts {@code job} if its gang fits now without delaying a reservation. */
     private boolean tryStart(Job job, Instant now, AvailabilityProfile profile, Step step) {
-        JobSpec spec = job.spec();
-        // Most of a long queue cannot fit now: passed over without looking at any node.
-        if (profile.nodesWithFreeNow(spec.gpusPerNode()) < spec.nodes()) {
-            return false;
-        }
-        Optional<List<String>> nodes = profile.fit(spec.nodes(), spec.gpusPerNode(), now, spec.timeLimit(),
-                allowed(job, profile));
+        Optional<List<String>> nodes = fitNow(job, now, profile);
         if (nodes.isEmpty()) {
             return false;
         }
         start(job, nodes.get(), now, profile, step);
         return true;
+    }
+
+    /** Where {@code job}'s gang fits now without delaying a reservation, if it does. */
+    private Optional<List<String>> fitNow(Job job, Instant now, AvailabilityProfile profile) {
+        JobSpec spec = job.spec();
+        // Most of a long queue cannot fit now: passed over without looking at any node.
+        if (profile.nodesWithFreeNow(spec.gpusPerNode()) < spec.nodes()) {
+            return Optional.empty();
+        }
+        return profile.fit(spec.nodes(), spec.gpusPerNode(), now, spec.timeLimit(), allowed(job, profile));
+    }
+
+    /**
+     * Whether a pending job must wait for something other than resources: a hold, its begin time,
+     * its dependency. Sets the pending reason when it must; a dependency that can never be met
+     * cancels the job instead when so configured.
+     */
+    private boolean waiting(Job job, Instant now, DependencyCheck deps, Step step) {
+        JobSpec spec = job.spec();
+        if (spec.hold() != dev.rota.core.job.Hold.NONE) {
+            setReason(job, spec.hold().reason(), step);
+            return true;
+        }
+        if (spec.begin().isPresent() && spec.begin().get().isAfter(now)) {
+            setReason(job, "BeginTime", step);
+            return true;
+        }
+        switch (deps.of(job)) {
+            case MET -> {
+                return false;
+            }
+            case WAITING -> setReason(job, "Dependency", step);
+            case NEVER -> {
+                if (config.cancelUnsatisfiable()) {
+                    upsert(job.ended(JobState.CANCELLED, "DependencyNeverSatisfied", OptionalInt.empty(), now), step);
+                } else {
+                    setReason(job, "DependencyNeverSatisfied", step);
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean isArrayRemainder(Job job) {
+        return job.spec().array().map(dev.rota.core.job.JobArray::isRemainder).orElse(false);
+    }
+
+    /** Running tasks per array id (a job counted once, on its batch node). */
+    private java.util.Map<Long, Integer> runningArrayTasks() {
+        java.util.Map<Long, Integer> out = new java.util.HashMap<>();
+        for (NodeEntry n : state.nodes.values()) {
+            for (JobId id : n.running) {
+                Job j = state.jobs.get(id);
+                if (j.spec().array().isPresent() && j.batchNode().map(n.record.name()::equals).orElse(false)) {
+                    out.merge(j.spec().array().get().arrayJobId(), 1, Integer::sum);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What is left of an array after its tasks were started.
+     *
+     * @param left   the record of the tasks not started, or null when every task started
+     * @param reason why the rest waits, or null when the next task does not fit now (resources)
+     */
+    private record ArrayProgress(Job left, String reason) {
+    }
+
+    /**
+     * Starts an array's tasks, lowest index first, while they fit now and its throttle and limits
+     * allow. Each task starting takes the id of the array's record, and the record of the tasks left
+     * moves to the next id, as Slurm's job_array_split does.
+     */
+    private ArrayProgress startArrayTasks(Job remainder, Instant now, AvailabilityProfile profile, Step step,
+            Tally tally, java.util.Map<Long, Integer> running) {
+        Job left = remainder;
+        while (left != null) {
+            dev.rota.core.job.JobArray a = left.spec().array().orElseThrow();
+            if (a.throttle() > 0 && running.getOrDefault(a.arrayJobId(), 0) >= a.throttle()) {
+                return new ArrayProgress(left, "JobArrayTaskLimit");
+            }
+            Optional<String> limited = tally.blocked(left);
+            if (limited.isPresent()) {
+                return new ArrayProgress(left, limited.get());
+            }
+            Optional<List<String>> nodes = fitNow(left, now, profile);
+            if (nodes.isEmpty()) {
+                return new ArrayProgress(left, null);
+            }
+            int index = a.pending().min().getAsInt();
+            dev.rota.core.job.ArrayIndexes rest = a.pending().withoutMin();
+            // The task keeps the record's id and the tasks still to start move to the next id, as in
+            // Slurm: so the first task's SLURM_JOB_ID is the array's id, and ids follow task order.
+            Job task = Job.submitted(left.id(), left.spec().withArray(a.task(index)), left.submitTime(),
+                    left.masterPort()).fencedPast(left.attempt());
+            if (rest.isEmpty()) {
+                left = null;
+            } else {
+                JobId id = JobId.of(state.nextJobId++);
+                step.changes.add(new StateChange.NextJobIdAdvanced(state.nextJobId));
+                left = Job.submitted(id, left.spec().withArray(a.withPending(rest)), left.submitTime(), port(id))
+                        .withReason(left.reason());
+                upsert(left, step);
+            }
+            start(task, nodes.get(), now, profile, step);
+            tally.add(task);
+            running.merge(a.arrayJobId(), 1, Integer::sum);
+        }
+        return new ArrayProgress(null, null);
     }
 
     /**

@@ -8,6 +8,10 @@ public sealed interface TimerKey {
     record TimeLimit(JobId job, int attempt) implements TimerKey {
     }
 
+    /** A job's {@code --begin} time came: it may start from now on. */
+    record BeginTime(JobId job) implements TimerKey {
+    }
+
     /**
      * Whether a node that went away at its {@code epoch}-th registration has come back; if not, it
      * is declared DOWN.

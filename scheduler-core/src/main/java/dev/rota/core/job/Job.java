@@ -64,11 +64,28 @@ public record Job(
 
     /** A new PENDING job, its output paths resolved from the spec's patterns. */
     public static Job submitted(JobId id, JobSpec spec, Instant at, int masterPort) {
-        String out = OutputPaths.resolve(spec.outputPattern().isEmpty() ? OutputPaths.DEFAULT_PATTERN
-                : spec.outputPattern(), id, spec);
+        String out = OutputPaths.resolve(outputPattern(spec), id, spec);
         String err = spec.errorPattern().isEmpty() ? "" : OutputPaths.resolve(spec.errorPattern(), id, spec);
         return new Job(id, spec, JobState.PENDING, "", OptionalInt.empty(), at, null, null, List.of(), 0, out, err,
                 null, masterPort);
+    }
+
+    private static String outputPattern(JobSpec spec) {
+        if (!spec.outputPattern().isEmpty()) {
+            return spec.outputPattern();
+        }
+        return spec.array().isPresent() ? OutputPaths.DEFAULT_ARRAY_PATTERN : OutputPaths.DEFAULT_PATTERN;
+    }
+
+    /** The same job with another spec (a user's update: a new name or time limit); paths stay as resolved. */
+    public Job withSpec(JobSpec newSpec) {
+        return new Job(id, newSpec, state, reason, exitCode, submitTime, startTime, endTime, allocation, attempt,
+                outputPath, errorPath, endingAs, masterPort, energyJoules);
+    }
+
+    /** How users name it: {@code 12}, or {@code 12_3} for an array task. */
+    public String displayId() {
+        return spec.array().map(JobArray::display).orElse(id.toString());
     }
 
     /** The node that runs the batch script, if allocated. */
@@ -96,8 +113,16 @@ public record Job(
     /** RUNNING on {@code nodes}, as a new attempt. */
     public Job started(List<NodeAllocation> nodes, Instant at) {
         Job moved = movedTo(JobState.RUNNING, "");
+        String out = outputPath;
+        String err = errorPath;
+        if (!nodes.isEmpty() && OutputPaths.needsNode(outputPattern(spec))) {
+            out = OutputPaths.resolve(outputPattern(spec), id, spec, nodes.get(0).node());
+        }
+        if (!nodes.isEmpty() && !spec.errorPattern().isEmpty() && OutputPaths.needsNode(spec.errorPattern())) {
+            err = OutputPaths.resolve(spec.errorPattern(), id, spec, nodes.get(0).node());
+        }
         return new Job(id, spec, moved.state, "", OptionalInt.empty(), submitTime, at, null, nodes, attempt + 1,
-                outputPath, errorPath, null, masterPort, energyJoules);
+                out, err, null, masterPort, energyJoules);
     }
 
     /** Ended in terminal state {@code end}; its allocation stays as the record of where it ran. */

@@ -108,6 +108,18 @@ public final class AgentSessions implements AutoCloseable {
         session.send(msg);
     }
 
+    /** Slurm's array variables for a task of a job array; they reach every step through srun's environment. */
+    static java.util.Map<String, String> arrayEnvironment(dev.rota.core.job.JobArray a) {
+        java.util.Map<String, String> env = new java.util.TreeMap<>();
+        env.put("SLURM_ARRAY_JOB_ID", Long.toString(a.arrayJobId()));
+        a.taskId().ifPresent(t -> env.put("SLURM_ARRAY_TASK_ID", Integer.toString(t)));
+        env.put("SLURM_ARRAY_TASK_COUNT", Integer.toString(a.count()));
+        env.put("SLURM_ARRAY_TASK_MIN", Integer.toString(a.min()));
+        env.put("SLURM_ARRAY_TASK_MAX", Integer.toString(a.max()));
+        env.put("SLURM_ARRAY_TASK_STEP", Integer.toString(a.step()));
+        return env;
+    }
+
     private static DaemonMessage launchMessage(Job job, List<Effect.AllocatedNode> nodes, String nodelist,
             boolean batchHost) {
         var s = job.spec();
@@ -121,6 +133,7 @@ public final class AgentSessions implements AutoCloseable {
                 .setMemPerNodeBytes(s.limits().memoryBytes()).setCpusPerTask(s.limits().cpusPerTask());
         s.signal().ifPresent(w -> b.setWarnSignal(dev.rota.agent.v1.WarnSignal.newBuilder().setSignal(w.signal())
                 .setSecondsBefore((int) w.before().toSeconds()).setBatchOnly(w.batchOnly())));
+        s.array().ifPresent(a -> b.putAllEnvironment(arrayEnvironment(a)));
         for (Effect.AllocatedNode n : nodes) {
             b.addNodes(AllocatedNode.newBuilder().setName(n.name()).setAddress(n.address())
                     .addAllGpuIndices(n.gpus()));

@@ -26,13 +26,22 @@ public final class ApiMapping {
                 .setWorkingDir(s.workingDir()).setOutputPattern(s.outputPattern())
                 .setErrorPattern(s.errorPattern()).addAllScriptArgs(s.scriptArgs()).setQos(s.qos())
                 .setSignal(s.signal().map(Object::toString).orElse(""))
-                .setMemPerNodeBytes(s.limits().memoryBytes()).setCpusPerTask(s.limits().cpusPerTask()).build();
+                .setMemPerNodeBytes(s.limits().memoryBytes()).setCpusPerTask(s.limits().cpusPerTask())
+                .setHold(s.hold() != dev.rota.core.job.Hold.NONE).setDependency(s.dependency().toString()).build();
+        if (s.begin().isPresent()) {
+            spec = spec.toBuilder().setBeginTime(timestamp(s.begin().get())).build();
+        }
         Job.Builder b = Job.newBuilder().setId(j.id().value()).setSpec(spec).setUser(s.user())
                 .setState(state(j.state())).setReason(j.reason()).setOutputPath(j.outputPath())
                 .setErrorPath(j.errorPath()).setAccount(s.account()).setPartition(s.partition())
                 .setAttempts(j.attempt()).setSubmitTime(timestamp(j.submitTime())).setQos(s.qos());
         j.exitCode().ifPresent(b::setExitCode);
         j.energyJoules().ifPresent(b::setEnergyJoules);
+        b.setDisplayId(j.displayId());
+        s.array().ifPresent(a -> {
+            b.setArrayJobId(a.arrayJobId()).setArrayPending(a.pending().toString());
+            a.taskId().ifPresent(b::setArrayTaskId);
+        });
         if (j.startTime() != null) {
             b.setStartTime(timestamp(j.startTime()));
         }

@@ -4,7 +4,10 @@ import dev.rota.api.v1.CancelJobRequest;
 import dev.rota.api.v1.CancelJobResponse;
 import dev.rota.api.v1.GetJobRequest;
 import dev.rota.api.v1.GetJobResponse;
+import dev.rota.api.v1.JobControlRequest;
+import dev.rota.api.v1.JobControlResponse;
 import dev.rota.api.v1.JobServiceGrpc;
+import dev.rota.api.v1.UpdateJobRequest;
 import dev.rota.api.v1.JobState;
 import dev.rota.api.v1.ListJobsRequest;
 import dev.rota.api.v1.ListJobsResponse;
@@ -40,12 +43,19 @@ public final class JobEndpoint extends JobServiceGrpc.JobServiceImplBase {
     private final EngineLoop loop;
     private final JobHistory history;
     private final AuditTrail audit;
+    private final AdminRule admins;
 
-    /** @param audit where every cancel is recorded, before its caller is answered */
+    /** @param audit where every cancel, hold, release, requeue and update is recorded, before its caller is answered */
     public JobEndpoint(EngineLoop loop, JobHistory history, AuditTrail audit) {
+        this(loop, history, audit, System.getProperty("user.name"));
+    }
+
+    /** @param daemonUser the user rotad runs as: an admin besides root */
+    public JobEndpoint(EngineLoop loop, JobHistory history, AuditTrail audit, String daemonUser) {
         this.loop = loop;
         this.history = history;
         this.audit = audit;
+        this.admins = new AdminRule(daemonUser);
     }
 
     /** A job from the snapshot, else from history. */
@@ -89,8 +99,89 @@ public final class JobEndpoint extends JobServiceGrpc.JobServiceImplBase {
                 return;
             }
         }
-        Replies.answer(loop.submit(at -> new Event.JobCancelRequested(at, id, user)), observer,
+        java.util.Optional<dev.rota.core.job.ArrayIndexes> tasks = java.util.Optional.empty();
+        if (!request.getArrayTasks().isEmpty()) {
+            try {
+                tasks = java.util.Optional.of(dev.rota.core.job.ArrayIndexes.parse(request.getArrayTasks()));
+            } catch (IllegalArgumentException e) {
+                observer.onError(Status.INVALID_ARGUMENT.withDescription("array_tasks '" + request.getArrayTasks()
+                        + "': " + e.getMessage()).asRuntimeException());
+                return;
+            }
+        }
+        var selection = tasks;
+        Replies.answer(loop.submit(at -> new Event.JobCancelRequested(at, id, user, selection)), observer,
                 o -> CancelJobResponse.newBuilder().setState(loop.snapshot().job(id)
+                        .map(j -> ApiMapping.state(j.state())).orElse(JobState.JOB_STATE_UNSPECIFIED)).build());
+    }
+
+    @Override
+    public void holdJob(JobControlRequest request, StreamObserver<JobControlResponse> call) {
+        control(AuditEntry.HOLD, request.getJobId(), "", call,
+                (at, id, user, admin) -> new Event.JobHoldRequested(at, id, user, admin));
+    }
+
+    @Override
+    public void releaseJob(JobControlRequest request, StreamObserver<JobControlResponse> call) {
+        control(AuditEntry.RELEASE, request.getJobId(), "", call,
+                (at, id, user, admin) -> new Event.JobReleaseRequested(at, id, user, admin));
+    }
+
+    @Override
+    public void requeueJob(JobControlRequest request, StreamObserver<JobControlResponse> call) {
+        control(AuditEntry.REQUEUE, request.getJobId(), "", call,
+                (at, id, user, admin) -> new Event.JobRequeueRequested(at, id, user, admin));
+    }
+
+    @Override
+    public void updateJob(UpdateJobRequest request, StreamObserver<JobControlResponse> call) {
+        java.util.Optional<java.time.Duration> limit = request.hasTimeLimit()
+                ? java.util.Optional.of(java.time.Duration.ofSeconds(request.getTimeLimit().getSeconds()))
+                : java.util.Optional.empty();
+        java.util.Optional<String> name = request.getName().isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(request.getName());
+        String detail = (limit.map(l -> "time_limit=" + dev.rota.core.time.SlurmTime.format(l) + " ").orElse("")
+                + name.map(n -> "name=" + n).orElse("")).strip();
+        if (limit.isEmpty() && name.isEmpty()) {
+            Audited.call(audit, AuditEntry.UPDATE, Long.toUnsignedString(request.getJobId()), detail, call)
+                    .onError(Status.INVALID_ARGUMENT.withDescription("nothing to change: give a time limit or a name")
+                            .asRuntimeException());
+            return;
+        }
+        if (name.isPresent() && (name.get().length() > 256 || name.get().chars().anyMatch(Character::isISOControl))) {
+            Audited.call(audit, AuditEntry.UPDATE, Long.toUnsignedString(request.getJobId()), detail, call)
+                    .onError(Status.INVALID_ARGUMENT.withDescription("name must be at most 256 characters without "
+                            + "control characters").asRuntimeException());
+            return;
+        }
+        control(AuditEntry.UPDATE, request.getJobId(), detail, call,
+                (at, id, user, admin) -> new Event.JobUpdateRequested(at, id, user, admin, limit, name));
+    }
+
+    /** Builds a control event from the caller and whether they are an admin. */
+    private interface ControlEvent {
+        Event make(java.time.Instant at, JobId job, String user, boolean admin);
+    }
+
+    /** A hold, release, requeue or update: audited, sent through the engine, answered with the job's state. */
+    private void control(String action, long jobId, String detail, StreamObserver<JobControlResponse> call,
+            ControlEvent event) {
+        StreamObserver<JobControlResponse> observer = Audited.call(audit, action, Long.toUnsignedString(jobId),
+                detail, call);
+        if (jobId == 0) {
+            observer.onError(Status.INVALID_ARGUMENT.withDescription("job_id is required").asRuntimeException());
+            return;
+        }
+        JobId id = JobId.of(jobId);
+        String user = CallerIdentity.current();
+        boolean admin = admins.isAdmin(user);
+        if (loop.snapshot().job(id).isEmpty() && history.finished(id).isPresent()) {
+            observer.onError(Status.FAILED_PRECONDITION.withDescription("job " + id + " has ended")
+                    .asRuntimeException());
+            return;
+        }
+        Replies.answer(loop.submit(at -> event.make(at, id, user, admin)), observer,
+                o -> JobControlResponse.newBuilder().setState(loop.snapshot().job(id)
                         .map(j -> ApiMapping.state(j.state())).orElse(JobState.JOB_STATE_UNSPECIFIED)).build());
     }
 

@@ -80,6 +80,20 @@ public final class SpecValidation {
                 out.add("spec.signal: " + e.getMessage());
             }
         }
+        try {
+            dev.rota.core.job.Dependency.parse(spec.getDependency());
+        } catch (IllegalArgumentException e) {
+            out.add("spec.dependency '" + spec.getDependency() + "': " + e.getMessage());
+        }
+        if (!spec.getArray().isEmpty()) {
+            try {
+                dev.rota.core.job.ArrayIndexes.parse(spec.getArray());
+            } catch (IllegalArgumentException e) {
+                out.add("spec.array '" + spec.getArray() + "': " + e.getMessage());
+            }
+        } else if (spec.getArrayThrottle() != 0) {
+            out.add("spec.array_throttle needs spec.array");
+        }
         return out;
     }
 
@@ -95,6 +109,13 @@ public final class SpecValidation {
                 !spec.getNoRequeue(), spec.getQos(),
                 spec.getSignal().isEmpty() ? java.util.Optional.empty()
                         : java.util.Optional.of(dev.rota.core.job.WarnSignal.parse(spec.getSignal())),
-                new dev.rota.core.job.NodeLimits(spec.getMemPerNodeBytes(), spec.getCpusPerTask()));
+                new dev.rota.core.job.NodeLimits(spec.getMemPerNodeBytes(), spec.getCpusPerTask()),
+                spec.getHold() ? dev.rota.core.job.Hold.USER : dev.rota.core.job.Hold.NONE,
+                spec.hasBeginTime() ? java.util.Optional.of(java.time.Instant.ofEpochSecond(
+                        spec.getBeginTime().getSeconds(), spec.getBeginTime().getNanos())) : java.util.Optional.empty(),
+                dev.rota.core.job.Dependency.parse(spec.getDependency()),
+                spec.getArray().isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(
+                        dev.rota.core.job.JobArray.submitted(dev.rota.core.job.ArrayIndexes.parse(spec.getArray()),
+                                spec.getArrayThrottle())));
     }
 }

@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param time           when the daemon recorded it (wall clock, UTC)
  * @param user           the caller's user name
- * @param action         {@code cancel}, {@code drain}, {@code resume} or {@code backup}
+ * @param action         {@code cancel}, {@code drain}, {@code resume}, {@code backup}, {@code hold},
+ *                       {@code release}, {@code requeue} or {@code update}
  * @param target         a job id, node name or backup directory
  * @param detail         free text the caller gave (a drain reason), or empty
  * @param peer           the caller's address as the gRPC transport saw it, or empty when unknown
@@ -23,6 +24,10 @@ public record AuditEntry(Instant time, String user, String action, String target
     public static final String DRAIN = "drain";
     public static final String RESUME = "resume";
     public static final String BACKUP = "backup";
+    public static final String HOLD = "hold";
+    public static final String RELEASE = "release";
+    public static final String REQUEUE = "requeue";
+    public static final String UPDATE = "update";
 
     public AuditEntry {
         Objects.requireNonNull(time, "time");

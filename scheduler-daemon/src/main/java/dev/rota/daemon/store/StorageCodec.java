@@ -1,7 +1,11 @@
 package dev.rota.daemon.store;
 
 import com.google.protobuf.ByteString;
+import dev.rota.core.job.ArrayIndexes;
+import dev.rota.core.job.Dependency;
 import dev.rota.core.job.Environment;
+import dev.rota.core.job.Hold;
+import dev.rota.core.job.JobArray;
 import dev.rota.core.job.Job;
 import dev.rota.core.job.JobId;
 import dev.rota.core.job.JobSpec;
@@ -14,6 +18,7 @@ import dev.rota.core.node.Gpu;
 import dev.rota.core.node.NodeRecord;
 import dev.rota.storage.v1.StoredGpu;
 import dev.rota.storage.v1.StoredJob;
+import dev.rota.storage.v1.StoredJobArray;
 import dev.rota.storage.v1.StoredJobSpec;
 import dev.rota.storage.v1.StoredNode;
 import dev.rota.storage.v1.StoredEnvironment;
@@ -42,7 +47,18 @@ public final class StorageCodec {
                 .setWorkingDir(s.workingDir()).setOutputPattern(s.outputPattern()).setErrorPattern(s.errorPattern())
                 .setEnvironmentBlob(environmentBlob(s.environment())).setNoRequeue(!s.requeue())
                 .setQos(s.qos()).setSignal(s.signal().map(WarnSignal::toString).orElse(""))
-                .setMemPerNodeBytes(s.limits().memoryBytes()).setCpusPerTask(s.limits().cpusPerTask()).build();
+                .setMemPerNodeBytes(s.limits().memoryBytes()).setCpusPerTask(s.limits().cpusPerTask())
+                .setHold(s.hold() == Hold.NONE ? "" : s.hold().name())
+                .setBeginTimeMs(s.begin().map(Instant::toEpochMilli).orElse(0L))
+                .setDependency(s.dependency().toString())
+                .build();
+        if (s.array().isPresent()) {
+            JobArray a = s.array().get();
+            spec = spec.toBuilder().setArray(StoredJobArray.newBuilder().setArrayJobId(a.arrayJobId())
+                    .setHasTaskId(a.taskId().isPresent()).setTaskId(a.taskId().orElse(0))
+                    .setPending(a.pending().toString()).setCount(a.count()).setMin(a.min()).setMax(a.max())
+                    .setStep(a.step()).setThrottle(a.throttle())).build();
+        }
         StoredJob.Builder b = StoredJob.newBuilder()
                 .setId(job.id().value()).setSpec(spec).setState(job.state().name()).setReason(job.reason())
                 .setSubmitTimeMs(millis(job.submitTime())).setStartTimeMs(millis(job.startTime()))
@@ -68,7 +84,11 @@ public final class StorageCodec {
                         : Environment.decodedLater(s.getEnvironmentBlob(), StorageCodec::decodeEnvironment),
                 !s.getNoRequeue(), s.getQos(),
                 s.getSignal().isEmpty() ? Optional.empty() : Optional.of(WarnSignal.parse(s.getSignal())),
-                new NodeLimits(s.getMemPerNodeBytes(), s.getCpusPerTask()));
+                new NodeLimits(s.getMemPerNodeBytes(), s.getCpusPerTask()),
+                s.getHold().isEmpty() ? Hold.NONE : Hold.valueOf(s.getHold()),
+                s.getBeginTimeMs() == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(s.getBeginTimeMs())),
+                Dependency.parse(s.getDependency()),
+                s.hasArray() ? Optional.of(array(s.getArray())) : Optional.empty());
         List<NodeAllocation> allocation = new ArrayList<>();
         for (StoredNodeAllocation a : j.getAllocationList()) {
             allocation.add(new NodeAllocation(a.getNode(), a.getGpuIndicesList()));
@@ -79,6 +99,12 @@ public final class StorageCodec {
                 j.getAttempt(), j.getOutputPath(), j.getErrorPath(),
                 j.getEndingAs().isEmpty() ? null : JobState.valueOf(j.getEndingAs()), j.getMasterPort(),
                 j.getHasEnergy() ? java.util.OptionalDouble.of(j.getEnergyJoules()) : java.util.OptionalDouble.empty());
+    }
+
+    private static JobArray array(StoredJobArray a) {
+        return new JobArray(a.getArrayJobId(), a.getHasTaskId() ? OptionalInt.of(a.getTaskId()) : OptionalInt.empty(),
+                a.getPending().isEmpty() ? ArrayIndexes.empty() : ArrayIndexes.parse(a.getPending()), a.getCount(),
+                a.getMin(), a.getMax(), a.getStep(), a.getThrottle());
     }
 
     public static StoredNode encode(NodeRecord n) {

@@ -78,6 +78,22 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void holds_begin_times_dependencies_and_array_places_round_trip() {
+        try (StateStore s = store()) {
+            Job base = job(1, JobState.PENDING);
+            var spec = base.spec().withHold(dev.rota.core.job.Hold.ADMIN)
+                    .withBegin(Optional.of(T.plusSeconds(3600)))
+                    .withDependency(dev.rota.core.job.Dependency.parse("afterok:7:8_2?singleton"))
+                    .withArray(dev.rota.core.job.JobArray.submitted(dev.rota.core.job.ArrayIndexes.parse("0-9999:3,20000"), 4)
+                            .withArrayJobId(1));
+            Job remainder = Job.submitted(JobId.of(1), spec, T, 12001);
+            Job task = Job.submitted(JobId.of(2), base.spec().withArray(spec.array().get().task(5)), T, 12002);
+            s.commit(List.of(new StateChange.JobUpserted(remainder), new StateChange.JobUpserted(task)));
+            assertThat(s.load(100).jobs()).containsExactly(remainder, task);
+        }
+    }
+
+    @Test
     void charged_usage_round_trips_per_user_and_account_and_the_last_charge_wins() {
         var alice = new dev.rota.core.policy.UsageKey("vision", "alice");
         var bob = new dev.rota.core.policy.UsageKey("vision", "bob");
