@@ -21,6 +21,8 @@ public final class NodeEndpoint extends NodeServiceGrpc.NodeServiceImplBase {
     private final EngineLoop loop;
     private final java.util.function.Supplier<dev.rota.core.policy.Policy> policies;
     private final AuditTrail audit;
+    private final java.util.function.Function<String, java.util.Optional<dev.rota.daemon.agents.AgentFacts>> agents;
+    private final java.util.function.Supplier<dev.rota.daemon.loop.StepTimes.Summary> stepTimes;
 
     /**
      * @param policies the policy the engine runs with now: which partitions each node is in
@@ -28,16 +30,37 @@ public final class NodeEndpoint extends NodeServiceGrpc.NodeServiceImplBase {
      */
     public NodeEndpoint(EngineLoop loop, java.util.function.Supplier<dev.rota.core.policy.Policy> policies,
             AuditTrail audit) {
+        this(loop, policies, audit, node -> java.util.Optional.empty(),
+                () -> new dev.rota.daemon.loop.StepTimes().summary());
+    }
+
+    /**
+     * @param agents    what each node's connected agent last reported (heartbeat age, health)
+     * @param stepTimes how long recent engine steps took
+     */
+    public NodeEndpoint(EngineLoop loop, java.util.function.Supplier<dev.rota.core.policy.Policy> policies,
+            AuditTrail audit,
+            java.util.function.Function<String, java.util.Optional<dev.rota.daemon.agents.AgentFacts>> agents,
+            java.util.function.Supplier<dev.rota.daemon.loop.StepTimes.Summary> stepTimes) {
         this.loop = loop;
         this.policies = policies;
         this.audit = audit;
+        this.agents = agents;
+        this.stepTimes = stepTimes;
+    }
+
+    @Override
+    public void getClusterSummary(dev.rota.api.v1.GetClusterSummaryRequest request,
+            StreamObserver<dev.rota.api.v1.ClusterSummary> observer) {
+        observer.onNext(ClusterSummaries.of(loop.snapshot(), stepTimes.get()));
+        observer.onCompleted();
     }
 
     @Override
     public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> observer) {
         ListNodesResponse.Builder b = ListNodesResponse.newBuilder();
         for (NodeView n : loop.snapshot().nodes()) {
-            b.addNodes(ApiMapping.node(n, policies.get().partitionsOf(n.name())));
+            b.addNodes(withAgent(ApiMapping.node(n, policies.get().partitionsOf(n.name()))));
         }
         observer.onNext(b.build());
         observer.onCompleted();
@@ -80,6 +103,41 @@ public final class NodeEndpoint extends NodeServiceGrpc.NodeServiceImplBase {
     private dev.rota.api.v1.Node current(String name) {
         NodeView view = loop.snapshot().node(name).orElseThrow(() -> new StatusRuntimeException(
                 Status.NOT_FOUND.withDescription("node '" + name + "' does not exist")));
-        return ApiMapping.node(view, policies.get().partitionsOf(view.name()));
+        return withAgent(ApiMapping.node(view, policies.get().partitionsOf(view.name())));
+    }
+
+    /** Adds what the node's agent last reported: heartbeat age, version, GPU health. */
+    private dev.rota.api.v1.Node withAgent(dev.rota.api.v1.Node node) {
+        var facts = agents.apply(node.getName());
+        if (facts.isEmpty()) {
+            return node;
+        }
+        var f = facts.get();
+        dev.rota.api.v1.Node.Builder b = node.toBuilder().setAgentVersion(f.version())
+                .setHeartbeatAge(com.google.protobuf.Duration.newBuilder().setSeconds(f.silence().toSeconds())
+                        .setNanos(f.silence().toNanosPart()));
+        f.health().ifPresent(h -> {
+            b.addAllHealthWarnings(h.getFaultsList()).addAllHealthWarnings(h.getWarningsList());
+            for (int i = 0; i < b.getGpusCount(); i++) {
+                int index = b.getGpus(i).getIndex();
+                for (dev.rota.agent.v1.GpuHealth g : h.getGpusList()) {
+                    if (g.getIndex() == index) {
+                        b.setGpus(i, b.getGpus(i).toBuilder().setHealth(gpuHealth(g.getState()))
+                                .addAllHealthConditions(g.getConditionsList()));
+                    }
+                }
+            }
+        });
+        return b.build();
+    }
+
+    private static String gpuHealth(dev.rota.agent.v1.GpuState state) {
+        return switch (state) {
+            case GPU_STATE_OK -> "OK";
+            case GPU_STATE_WARNING -> "WARNING";
+            case GPU_STATE_FAILED -> "FAILED";
+            case GPU_STATE_MISSING -> "MISSING";
+            case GPU_STATE_UNKNOWN, GPU_STATE_UNSPECIFIED, UNRECOGNIZED -> "UNKNOWN";
+        };
     }
 }
