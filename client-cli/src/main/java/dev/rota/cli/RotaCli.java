@@ -149,6 +149,11 @@ public final class RotaCli implements Callable<Integer> {
         return clock;
     }
 
+    /** Where output goes: its width and whether colour is allowed. */
+    dev.rota.cli.render.Terminal terminal() {
+        return dev.rota.cli.render.Terminal.of(caller.environment(), caller.terminal());
+    }
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }

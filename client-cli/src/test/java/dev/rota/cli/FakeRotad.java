@@ -221,10 +221,17 @@ final class FakeRotad implements AutoCloseable {
             listings.add(request);
             List<Job> matching;
             synchronized (FakeRotad.this) {
+                boolean named = request.getJobIdsCount() > 0;
                 matching = jobs.values().stream()
-                        .filter(job -> request.getIncludeFinished() || !finished(job.getState()))
+                        .filter(job -> !named || request.getJobIdsList().contains(job.getId()))
+                        .filter(job -> named || request.getIncludeFinished() || !request.getStatesList().isEmpty()
+                                || !finished(job.getState()))
                         .filter(job -> request.getStatesList().isEmpty() || request.getStatesList().contains(job.getState()))
-                        .filter(job -> request.getUser().isEmpty() || request.getUser().equals(job.getUser()))
+                        .filter(job -> request.getUser().isEmpty() && request.getUsersList().isEmpty()
+                                || request.getUser().equals(job.getUser()) || request.getUsersList().contains(job.getUser()))
+                        .filter(job -> request.getAccountsList().isEmpty() || request.getAccountsList().contains(job.getAccount()))
+                        .filter(job -> request.getPartitionsList().isEmpty()
+                                || request.getPartitionsList().contains(job.getPartition()))
                         .toList();
             }
             response.onNext(ListJobsResponse.newBuilder().addAllJobs(matching).build());
