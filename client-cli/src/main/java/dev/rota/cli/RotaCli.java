@@ -1,6 +1,7 @@
 package dev.rota.cli;
 
 import dev.rota.cli.channel.ChannelFactory;
+import dev.rota.cli.channel.ClientSettings;
 import dev.rota.cli.channel.DaemonAddress;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,15 +39,17 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Submit and follow batch jobs on a Rota GPU cluster.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {SubmitCommand.class, QueueCommand.class, HistoryCommand.class, ShowCommand.class, CancelCommand.class,
-                PriorityCommand.class, ShareCommand.class, ExplainCommand.class, NodesCommand.class, DrainCommand.class, ResumeCommand.class,
-                AdminCommand.class, AuditCommand.class, HelpCommand.class},
+                PriorityCommand.class, ShareCommand.class, ExplainCommand.class, NodesCommand.class, NodeCommand.class, DrainCommand.class, ResumeCommand.class,
+                AdminCommand.class, AuditCommand.class, WatchCommand.class, LogsCommand.class, ClusterCommand.class,
+                ConfigCommand.class, CompletionCommand.class, HelpCommand.class},
         footer = {"", "Exit status: 0 success, 1 the operation failed, 2 usage error."})
 public final class RotaCli implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
     @Option(names = "--address", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
-            description = "The Rota daemon (default: $ROTA_ADDRESS, else " + DaemonAddress.DEFAULT + ").")
+            description = "The Rota daemon (default: $ROTA_ADDRESS, else 'address' in $XDG_CONFIG_HOME/rota/config, "
+                    + "else " + DaemonAddress.DEFAULT + "; rota config shows which).")
     private String address;
 
     private final ChannelFactory channels;
@@ -135,10 +138,16 @@ public final class RotaCli implements Callable<Integer> {
     /** The daemon, dialled on first use. */
     DaemonClient daemon() {
         if (daemon == null) {
-            DaemonAddress target = address();
-            daemon = new DaemonClient(channels.open(target), target, caller.user());
+            ClientSettings settings = settings();
+            daemon = new DaemonClient(channels.open(settings.address()), settings.address(), caller.user(),
+                    settings.origin());
         }
         return daemon;
+    }
+
+    /** A channel to another server (a node's agent), which the caller must shut down. */
+    io.grpc.ManagedChannel open(DaemonAddress address) {
+        return channels.open(address);
     }
 
     Caller caller() {
@@ -158,13 +167,13 @@ public final class RotaCli implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
-    private DaemonAddress address() {
-        String text = address != null ? address : caller.environment().getOrDefault("ROTA_ADDRESS", "");
-        if (text.isBlank()) {
-            text = DaemonAddress.DEFAULT;
-        }
+    /**
+     * The settings in effect: --address, ROTA_ADDRESS, the config file, the default, in that order.
+     * A bad address or config file is a usage error naming where it came from.
+     */
+    ClientSettings settings() {
         try {
-            return DaemonAddress.parse(text);
+            return ClientSettings.resolve(address, caller.environment());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

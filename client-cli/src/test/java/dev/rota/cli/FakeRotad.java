@@ -86,6 +86,11 @@ final class FakeRotad implements AutoCloseable {
     /** What ListAudit answers with; the requests it got. */
     final List<dev.rota.api.v1.AuditEntry> auditEntries = new CopyOnWriteArrayList<>();
     final List<dev.rota.api.v1.ListAuditRequest> auditRequests = new CopyOnWriteArrayList<>();
+    /** What WatchJobs streams (then it completes), and the requests it got. */
+    final List<dev.rota.api.v1.JobEvent> watchEvents = new CopyOnWriteArrayList<>();
+    final List<dev.rota.api.v1.WatchJobsRequest> watches = new CopyOnWriteArrayList<>();
+    /** What GetClusterSummary answers. */
+    volatile dev.rota.api.v1.ClusterSummary summary = dev.rota.api.v1.ClusterSummary.getDefaultInstance();
     /** When set, Backup fails with it instead of reporting a backup. */
     volatile Status backupRejection;
     /** The size every backup reports: 3.5 MiB. */
@@ -166,6 +171,20 @@ final class FakeRotad implements AutoCloseable {
     }
 
     private final class Jobs extends JobServiceGrpc.JobServiceImplBase {
+        @Override
+        public void watchJobs(dev.rota.api.v1.WatchJobsRequest request,
+                StreamObserver<dev.rota.api.v1.JobEvent> response) {
+            watches.add(request);
+            for (long id : request.getJobIdsList()) {
+                if (!jobs.containsKey(id)) {
+                    response.onError(Status.NOT_FOUND.withDescription("job " + id + " does not exist").asRuntimeException());
+                    return;
+                }
+            }
+            watchEvents.forEach(response::onNext);
+            response.onCompleted();
+        }
+
         @Override
         public void submitJob(SubmitJobRequest request, StreamObserver<SubmitJobResponse> response) {
             submitted.add(request.getSpec());
@@ -255,6 +274,13 @@ final class FakeRotad implements AutoCloseable {
     }
 
     private final class Nodes extends NodeServiceGrpc.NodeServiceImplBase {
+        @Override
+        public void getClusterSummary(dev.rota.api.v1.GetClusterSummaryRequest request,
+                StreamObserver<dev.rota.api.v1.ClusterSummary> response) {
+            response.onNext(summary);
+            response.onCompleted();
+        }
+
         @Override
         public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> response) {
             List<Node> all;
