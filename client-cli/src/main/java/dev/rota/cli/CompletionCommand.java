@@ -16,12 +16,17 @@ final class CompletionCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    @picocli.CommandLine.ParentCommand
+    private RotaCli rota;
+
     @Parameters(paramLabel = "SHELL", description = "bash or zsh.")
     private CommandDocs.Shell shell;
 
     @Override
     public Integer call() {
-        spec.commandLine().getOut().print(CommandDocs.completion(spec.root().commandLine(), shell));
+        // The whole command tree: run() registered only this command (start-up time).
+        var out = spec.commandLine().getOut();
+        out.print(CommandDocs.completion(rota.commandLine(out, spec.commandLine().getErr()), shell));
         return 0;
     }
 }

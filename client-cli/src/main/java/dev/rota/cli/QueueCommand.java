@@ -33,12 +33,12 @@ import picocli.CommandLine.TypeConversionException;
                 "ST codes: PD pending, R running, CD completed, F failed, CA cancelled, TO timeout, NF node fail.",
                 "Tables fit the terminal's width ($COLUMNS, else the terminal's); colour only on a terminal and "
                         + "never with NO_COLOR set."},
-        footer = {"", "Format fields (--format, squeue's %[.][WIDTH]LETTER; '.' aligns right, WIDTH cuts):",
-                "  %i job id      %P partition   %j name        %u user        %t state code",
-                "  %T state       %M time used   %l time limit  %D nodes       %R nodelist or (reason)",
-                "  %r reason      %N nodelist    %C CPUs        %b GPUs/node   %S start (or estimated start)",
-                "  %e end time    %V submitted   %a account     %q QoS         %Q priority",
-                "Default: \"" + QueueView.DEFAULT_FORMAT + "\". Sort keys (--sort): the same letters, comma-separated,",
+        footer = {"", "Format fields (--format, squeue's %%[.][WIDTH]LETTER; '.' aligns right, WIDTH cuts):",
+                "  %%i job id      %%P partition   %%j name        %%u user        %%t state code",
+                "  %%T state       %%M time used   %%l time limit  %%D nodes       %%R nodelist or (reason)",
+                "  %%r reason      %%N nodelist    %%C CPUs        %%b GPUs/node   %%S start (or estimated start)",
+                "  %%e end time    %%V submitted   %%a account     %%q QoS         %%Q priority",
+                "Default: \"%%.i %%P %%j %%u %%t %%.M %%.D %%R\". Sort keys (--sort): the same letters, comma-separated,",
                 "'-' before one for descending, e.g. --sort=-t,Q. Default: by job id."})
 final class QueueCommand implements Callable<Integer> {
     @ParentCommand

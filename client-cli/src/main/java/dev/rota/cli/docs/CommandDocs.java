@@ -115,7 +115,7 @@ public final class CommandDocs {
     /** Backslashes doubled; a line starting with . or ' is protected; hyphens of options kept literal. */
     private static String escape(String text) {
         StringWriter out = new StringWriter();
-        String escaped = text.replace("\\", "\\e").replace("-", "\\-");
+        String escaped = text.replace("%%", "%").replace("\\", "\\e").replace("-", "\\-");
         for (String line : escaped.split("\n", -1)) {
             if (line.startsWith(".") || line.startsWith("'")) {
                 out.append("\\&");
