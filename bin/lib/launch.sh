@@ -43,5 +43,41 @@ else
   fi
 fi
 
+# With CDS_ARCHIVE=1 (bin/rota) the JVM keeps an ahead-of-time cache of the app's classes, loaded
+# and linked (JDK 25's AOT cache, JEP 483/514; a CDS archive on older JDKs), beside the jar, or in
+# the user's cache when that directory is not writable. The first run after the jar changes writes
+# it in the background; later runs map the classes instead of loading,
+# verifying and linking them (docs/BENCHMARKS.md, "CLI start-up"). ROTA_CDS=0 turns it off.
+if [ "${CDS_ARCHIVE:-0}" = 1 ] && [ "${ROTA_CDS:-1}" != 0 ]; then
+  STAMP=$(stat -c '%s-%Y' "$JAR" 2>/dev/null || echo 0)
+  if [ -w "$(dirname "$JAR")" ]; then
+    CACHE_BASE="${JAR%.jar}-$STAMP"
+  else
+    CACHE_DIR="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/rota"
+    mkdir -p "$CACHE_DIR" 2>/dev/null && CACHE_BASE="$CACHE_DIR/$APP-$STAMP" || CACHE_BASE=""
+  fi
+  if [ -n "$CACHE_BASE" ]; then
+    # The JDK's major version from its release file (no extra JVM start): 25 and later have AOTCacheOutput.
+    JDK_MAJOR=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release" 2>/dev/null)
+    if [ "${JDK_MAJOR:-0}" -ge 25 ]; then
+      if [ -f "$CACHE_BASE.aot" ]; then
+        JVM_FLAGS="$JVM_FLAGS -XX:AOTCache=$CACHE_BASE.aot -Xlog:aot=off,cds=off"
+      elif find "$CACHE_BASE.training" -maxdepth 0 -mmin +10 -exec rmdir {} \; 2>/dev/null; \
+           mkdir "$CACHE_BASE.training" 2>/dev/null; then
+        # Train in the background, silently, on a run that loads the client's classes (a query of an
+        # address nobody listens on), so this run's output stays clean; the cache appears atomically.
+        # setsid: the training outlives this terminal's process group. A lock older than 10 min is stale.
+        SETSID=$(command -v setsid || true)
+        AOT_OUT="$CACHE_BASE.aot" AOT_LOCK="$CACHE_BASE.training" $SETSID bash -c \
+          '"$@"; [ -f "$AOT_OUT.tmp" ] && mv -f "$AOT_OUT.tmp" "$AOT_OUT"; rmdir "$AOT_LOCK"' _ \
+          "$JAVA_HOME/bin/java" $JVM_FLAGS -XX:AOTCacheOutput="$CACHE_BASE.aot.tmp" -jar "$JAR" \
+          --address 127.0.0.1:1 queue </dev/null >/dev/null 2>&1 &
+      fi
+    else
+      JVM_FLAGS="$JVM_FLAGS -XX:SharedArchiveFile=$CACHE_BASE.jsa -XX:+AutoCreateSharedArchive -Xlog:cds=off"
+    fi
+  fi
+fi
+
 # shellcheck disable=SC2086
 exec "$JAVA_HOME/bin/java" $JVM_FLAGS ${ROTA_JAVA_OPTS:-} -jar "$JAR" "$@"

@@ -55,10 +55,22 @@ final class DaemonClient implements AutoCloseable {
     private final NodeServiceBlockingStub nodes;
     private final AdminServiceBlockingStub admin;
     private final dev.rota.api.v1.PolicyServiceGrpc.PolicyServiceBlockingStub policy;
+    /** Streams (watch) run as long as they need: no deadline. */
+    private final JobServiceBlockingStub streams;
+    private final String user;
+    /** Where the address came from ("--address", "ROTA_ADDRESS", a config file, "default"), for errors. */
+    private final String origin;
 
     DaemonClient(ManagedChannel channel, DaemonAddress address, String user) {
+        this(channel, address, user, "");
+    }
+
+    DaemonClient(ManagedChannel channel, DaemonAddress address, String user, String origin) {
         this.channel = channel;
         this.address = address;
+        this.user = user;
+        this.origin = origin;
+        this.streams = JobServiceGrpc.newBlockingStub(ClientInterceptors.intercept(channel, new UserHeaderInterceptor(user)));
         Channel intercepted = ClientInterceptors.intercept(channel,
                 new UserHeaderInterceptor(user), new DeadlineInterceptor(CALL_TIMEOUT));
         this.jobs = JobServiceGrpc.newBlockingStub(intercepted);
@@ -167,6 +179,51 @@ final class DaemonClient implements AutoCloseable {
         return call(null, () -> policy.getFairShare(dev.rota.api.v1.GetFairShareRequest.getDefaultInstance()));
     }
 
+    /**
+     * Streams job changes to {@code each} until the stream ends (every named job ended) or
+     * {@code each} returns false.
+     */
+    void watch(dev.rota.api.v1.WatchJobsRequest request, java.util.function.Predicate<dev.rota.api.v1.JobEvent> each) {
+        call(request.getJobIdsCount() == 1 ? "job " + Long.toUnsignedString(request.getJobIds(0)) : null,
+                Duration.ZERO, () -> {
+                    var events = streams.watchJobs(request);
+                    while (events.hasNext()) {
+                        if (!each.test(events.next())) {
+                            break;
+                        }
+                    }
+                    return null;
+                });
+    }
+
+    /** @return the cluster's one-screen summary */
+    dev.rota.api.v1.ClusterSummary clusterSummary() {
+        return call(null, () -> nodes.getClusterSummary(dev.rota.api.v1.GetClusterSummaryRequest.getDefaultInstance()));
+    }
+
+    /**
+     * Reads job output from the agent at {@code agent} (a node's StepService), chunk by chunk,
+     * without a deadline (following lasts as long as the job).
+     */
+    void readOutput(ManagedChannel agentChannel, String node, dev.rota.agent.v1.ReadOutputRequest request,
+            java.util.function.Consumer<dev.rota.agent.v1.OutputChunk> each) {
+        var stub = dev.rota.agent.v1.StepServiceGrpc.newBlockingStub(
+                ClientInterceptors.intercept(agentChannel, new UserHeaderInterceptor(user)));
+        try {
+            var chunks = stub.readOutput(request);
+            while (chunks.hasNext()) {
+                each.accept(chunks.next());
+            }
+        } catch (StatusRuntimeException e) {
+            Status status = e.getStatus();
+            if (status.getCode() == Status.Code.UNAVAILABLE) {
+                throw new Failure("cannot reach the agent of node " + node + " (" + unavailableReason(status)
+                        + "); rota logs reads output from the node that runs the job");
+            }
+            throw new Failure("node " + node + ": " + orCode(status.getDescription(), status));
+        }
+    }
+
     /** Shuts the channel down, waiting briefly for it to terminate. */
     @Override
     public void close() {
@@ -203,14 +260,17 @@ final class DaemonClient implements AutoCloseable {
         return switch (status.getCode()) {
             case NOT_FOUND -> subject != null ? subject + " does not exist" : orCode(detail, status);
             case UNAVAILABLE -> "cannot reach the Rota daemon at " + address + " (" + unavailableReason(status)
-                    + "). Is rotad running? Set --address or ROTA_ADDRESS.";
+                    + (origin.isEmpty() ? "" : "; address from " + origin)
+                    + "). Is rotad running? Set --address, ROTA_ADDRESS or the config file (rota config shows which is used).";
             case DEADLINE_EXCEEDED -> "the Rota daemon at " + address + " did not answer within "
                     + timeout.toSeconds() + " s";
+            case RESOURCE_EXHAUSTED -> orCode(detail, status);
+            case PERMISSION_DENIED -> orCode(detail, status); // the daemon names the role it wants
             case UNIMPLEMENTED -> "the Rota daemon at " + address
                     + " does not support this request (is it older than this rota?)";
             // The daemon words these for users: show them as they are.
-            case INVALID_ARGUMENT, FAILED_PRECONDITION, PERMISSION_DENIED, UNAUTHENTICATED, ALREADY_EXISTS,
-                    RESOURCE_EXHAUSTED, OUT_OF_RANGE, ABORTED -> orCode(detail, status);
+            case INVALID_ARGUMENT, FAILED_PRECONDITION, UNAUTHENTICATED, ALREADY_EXISTS,
+                    OUT_OF_RANGE, ABORTED -> orCode(detail, status);
             case OK, CANCELLED, UNKNOWN, INTERNAL, DATA_LOSS -> "the Rota daemon failed: " + status.getCode()
                     + (detail == null ? "" : ": " + detail);
         };

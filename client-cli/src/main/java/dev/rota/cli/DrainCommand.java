@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code rota drain}: the node finishes its jobs and takes no new ones. */
 @Command(name = "drain", mixinStandardHelpOptions = true,
-        description = "Drain a node: its running jobs finish, it takes no new ones. Idempotent.")
+        description = "Drain nodes: their running jobs finish, they take no new ones. Idempotent. "
+                + "Nodes are names or hostlists: gpu[001-016],gpu-20.")
 final class DrainCommand implements Callable<Integer> {
     @ParentCommand
     private RotaCli rota;
@@ -20,8 +21,8 @@ final class DrainCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "NODE", description = "The node's name.")
-    private String node;
+    @Parameters(paramLabel = "NODE", arity = "1..*", description = "Node names or hostlists.")
+    private java.util.List<String> nodes;
 
     @Option(names = "--reason", paramLabel = "TEXT", required = true,
             description = "Why, shown in 'rota nodes' (required).")
@@ -32,8 +33,10 @@ final class DrainCommand implements Callable<Integer> {
         if (reason.isBlank()) {
             throw new ParameterException(spec.commandLine(), "--reason must not be empty");
         }
-        Node drained = rota.daemon().drain(node, reason);
-        rota.out().println(NodeReport.newState(drained));
-        return 0;
+        var names = NodeNames.expand(spec.commandLine(), nodes);
+        return NodeNames.forEach(spec.commandLine(), names, node -> {
+            Node drained = rota.daemon().drain(node, reason);
+            rota.out().println(NodeReport.newState(drained));
+        });
     }
 }

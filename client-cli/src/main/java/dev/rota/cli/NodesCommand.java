@@ -9,12 +9,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code rota nodes}: every node with its state, GPUs and drain reason. */
+/** {@code rota nodes}: sinfo. */
 @Command(name = "nodes", mixinStandardHelpOptions = true,
-        description = "List nodes: state, GPUs allocated of total, GPU model, agent address, drain or down reason.")
+        description = {"List nodes like sinfo: one line per partition, state and GPU model, with GPUs allocated "
+                + "of total and the nodes as a hostlist.",
+                "--long: one line per node with GPU health, heartbeat age, drain reason, who drained it and when."})
 final class NodesCommand implements Callable<Integer> {
     @ParentCommand
     private RotaCli rota;
+
+    @Option(names = {"-l", "--long"}, description = "One line per node, with health, heartbeat and drain details.")
+    private boolean long_;
 
     @Option(names = "--json", description = "Print {\"nodes\": [...]} (see docs/cli-json.md).")
     private boolean json;
@@ -22,7 +27,9 @@ final class NodesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Node> nodes = rota.daemon().nodes();
-        rota.out().print(json ? NodeJson.list(nodes) : NodeTable.render(nodes));
+        rota.out().print(json ? NodeJson.list(nodes)
+                : long_ ? NodeTable.render(nodes, rota.clock().getZone(), rota.terminal())
+                : NodeTable.summary(nodes, rota.terminal()));
         return 0;
     }
 }

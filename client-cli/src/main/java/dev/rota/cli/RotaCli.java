@@ -1,6 +1,7 @@
 package dev.rota.cli;
 
 import dev.rota.cli.channel.ChannelFactory;
+import dev.rota.cli.channel.ClientSettings;
 import dev.rota.cli.channel.DaemonAddress;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,18 +38,49 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "rota", mixinStandardHelpOptions = true, versionProvider = RotaCli.Version.class,
         description = "Submit and follow batch jobs on a Rota GPU cluster.",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {SubmitCommand.class, QueueCommand.class, HistoryCommand.class, ShowCommand.class, CancelCommand.class,
-                JobControlCommands.Hold.class, JobControlCommands.Release.class, JobControlCommands.Requeue.class, UpdateCommand.class,
-                PriorityCommand.class, ShareCommand.class, ExplainCommand.class, NodesCommand.class, DrainCommand.class, ResumeCommand.class,
-                AdminCommand.class, AuditCommand.class, HelpCommand.class},
         footer = {"", "Exit status: 0 success, 1 the operation failed, 2 usage error."})
 public final class RotaCli implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
     @Option(names = "--address", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
-            description = "The Rota daemon (default: $ROTA_ADDRESS, else " + DaemonAddress.DEFAULT + ").")
+            description = "The Rota daemon (default: $ROTA_ADDRESS, else 'address' in $XDG_CONFIG_HOME/rota/config, "
+                    + "else " + DaemonAddress.DEFAULT + "; rota config shows which).")
     private String address;
+
+    /**
+     * Every command, in the order help lists them. Built lazily: {@link #run} registers only the
+     * command being run (reading a command's annotations costs start-up time on every call), or all
+     * of them when it cannot tell which (help, no command, an unknown one).
+     */
+    private static final java.util.LinkedHashMap<String, Class<?>> COMMANDS = new java.util.LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("submit", SubmitCommand.class);
+        COMMANDS.put("queue", QueueCommand.class);
+        COMMANDS.put("history", HistoryCommand.class);
+        COMMANDS.put("show", ShowCommand.class);
+        COMMANDS.put("cancel", CancelCommand.class);
+        COMMANDS.put("hold", JobControlCommands.Hold.class);
+        COMMANDS.put("release", JobControlCommands.Release.class);
+        COMMANDS.put("requeue", JobControlCommands.Requeue.class);
+        COMMANDS.put("update", UpdateCommand.class);
+        COMMANDS.put("priority", PriorityCommand.class);
+        COMMANDS.put("share", ShareCommand.class);
+        COMMANDS.put("explain", ExplainCommand.class);
+        COMMANDS.put("nodes", NodesCommand.class);
+        COMMANDS.put("node", NodeCommand.class);
+        COMMANDS.put("drain", DrainCommand.class);
+        COMMANDS.put("resume", ResumeCommand.class);
+        COMMANDS.put("admin", AdminCommand.class);
+        COMMANDS.put("audit", AuditCommand.class);
+        COMMANDS.put("watch", WatchCommand.class);
+        COMMANDS.put("logs", LogsCommand.class);
+        COMMANDS.put("cluster", ClusterCommand.class);
+        COMMANDS.put("config", ConfigCommand.class);
+        COMMANDS.put("completion", CompletionCommand.class);
+        COMMANDS.put("help", HelpCommand.class);
+    }
 
     private final ChannelFactory channels;
     private final Caller caller;
@@ -86,7 +118,7 @@ public final class RotaCli implements Callable<Integer> {
      */
     public int run(PrintWriter out, PrintWriter err, String... args) {
         try {
-            return commandLine(out, err).execute(args);
+            return commandLine(out, err, commandNamed(args)).execute(args);
         } finally {
             if (daemon != null) {
                 daemon.close();
@@ -97,15 +129,49 @@ public final class RotaCli implements Callable<Integer> {
         }
     }
 
-    /** The picocli command line, configured as {@link #run} uses it. */
+    /** The picocli command line with every command, configured as {@link #run} uses it. */
     public CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, null);
+    }
+
+    /**
+     * The command {@code args} runs, when that is certain (its first word that is not a global
+     * option names a command other than help); null otherwise.
+     */
+    static String commandNamed(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--address")) {
+                i++;
+                continue;
+            }
+            if (arg.startsWith("-")) {
+                if (arg.startsWith("--address=")) {
+                    continue;
+                }
+                return null; // --help, --version, or a mistake: picocli needs the whole tree
+            }
+            return COMMANDS.containsKey(arg) && !arg.equals("help") ? arg : null;
+        }
+        return null;
+    }
+
+    /** @param only the one command to register, or null for all */
+    private CommandLine commandLine(PrintWriter out, PrintWriter err, String only) {
         CommandLine commandLine = new CommandLine(this);
+        COMMANDS.forEach((name, type) -> {
+            if (only == null || only.equals(name)) {
+                commandLine.addSubcommand(name, type);
+            }
+        });
         commandLine.setOut(out);
         commandLine.setErr(err);
         // "@file" is an ordinary argument (a script's, say), never picocli's argument file.
         commandLine.setExpandAtFiles(false);
         // Like sbatch, everything after the script is the script's arguments, even "--flags".
-        commandLine.getSubcommands().get("submit").setStopAtPositional(true);
+        if (commandLine.getSubcommands().containsKey("submit")) {
+            commandLine.getSubcommands().get("submit").setStopAtPositional(true);
+        }
         commandLine.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
             err.println("rota: " + e.getMessage());
@@ -129,17 +195,23 @@ public final class RotaCli implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: " + String.join(", ", spec.subcommands().keySet().stream()
+                "missing command: " + String.join(", ", COMMANDS.keySet().stream()
                         .filter(name -> !name.equals("help")).toList()));
     }
 
     /** The daemon, dialled on first use. */
     DaemonClient daemon() {
         if (daemon == null) {
-            DaemonAddress target = address();
-            daemon = new DaemonClient(channels.open(target), target, caller.user());
+            ClientSettings settings = settings();
+            daemon = new DaemonClient(channels.open(settings.address()), settings.address(), caller.user(),
+                    settings.origin());
         }
         return daemon;
+    }
+
+    /** A channel to another server (a node's agent), which the caller must shut down. */
+    io.grpc.ManagedChannel open(DaemonAddress address) {
+        return channels.open(address);
     }
 
     Caller caller() {
@@ -150,17 +222,22 @@ public final class RotaCli implements Callable<Integer> {
         return clock;
     }
 
+    /** Where output goes: its width and whether colour is allowed. */
+    dev.rota.cli.render.Terminal terminal() {
+        return dev.rota.cli.render.Terminal.of(caller.environment(), caller.terminal());
+    }
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }
 
-    private DaemonAddress address() {
-        String text = address != null ? address : caller.environment().getOrDefault("ROTA_ADDRESS", "");
-        if (text.isBlank()) {
-            text = DaemonAddress.DEFAULT;
-        }
+    /**
+     * The settings in effect: --address, ROTA_ADDRESS, the config file, the default, in that order.
+     * A bad address or config file is a usage error naming where it came from.
+     */
+    ClientSettings settings() {
         try {
-            return DaemonAddress.parse(text);
+            return ClientSettings.resolve(address, caller.environment());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

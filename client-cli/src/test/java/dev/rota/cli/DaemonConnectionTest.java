@@ -37,7 +37,8 @@ class DaemonConnectionTest {
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).isEqualTo("rota: cannot reach the Rota daemon at " + address
-                + " (connection refused). Is rotad running? Set --address or ROTA_ADDRESS.\n");
+                + " (connection refused; address from --address). Is rotad running? Set --address, ROTA_ADDRESS or "
+                + "the config file (rota config shows which is used).\n");
         assertThat(result.out()).isEmpty();
     }
 
@@ -80,7 +81,8 @@ class DaemonConnectionTest {
                     "--address", "rotad", "queue");
 
             assertThat(result.exitCode()).isEqualTo(2);
-            assertThat(result.err()).startsWith("rota: invalid daemon address 'rotad' (use HOST:PORT, e.g. 127.0.0.1:7070)\n");
+            assertThat(result.err()).startsWith("rota: invalid daemon address 'rotad' (use HOST:PORT, e.g. 127.0.0.1:7070) "
+                    + "from --address\n");
             assertThat(rotad.callers).isEmpty();
         }
     }

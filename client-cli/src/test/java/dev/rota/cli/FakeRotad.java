@@ -90,6 +90,11 @@ final class FakeRotad implements AutoCloseable {
     /** What ListAudit answers with; the requests it got. */
     final List<dev.rota.api.v1.AuditEntry> auditEntries = new CopyOnWriteArrayList<>();
     final List<dev.rota.api.v1.ListAuditRequest> auditRequests = new CopyOnWriteArrayList<>();
+    /** What WatchJobs streams (then it completes), and the requests it got. */
+    final List<dev.rota.api.v1.JobEvent> watchEvents = new CopyOnWriteArrayList<>();
+    final List<dev.rota.api.v1.WatchJobsRequest> watches = new CopyOnWriteArrayList<>();
+    /** What GetClusterSummary answers. */
+    volatile dev.rota.api.v1.ClusterSummary summary = dev.rota.api.v1.ClusterSummary.getDefaultInstance();
     /** When set, Backup fails with it instead of reporting a backup. */
     volatile Status backupRejection;
     /** The size every backup reports: 3.5 MiB. */
@@ -170,6 +175,20 @@ final class FakeRotad implements AutoCloseable {
     }
 
     private final class Jobs extends JobServiceGrpc.JobServiceImplBase {
+        @Override
+        public void watchJobs(dev.rota.api.v1.WatchJobsRequest request,
+                StreamObserver<dev.rota.api.v1.JobEvent> response) {
+            watches.add(request);
+            for (long id : request.getJobIdsList()) {
+                if (!jobs.containsKey(id)) {
+                    response.onError(Status.NOT_FOUND.withDescription("job " + id + " does not exist").asRuntimeException());
+                    return;
+                }
+            }
+            watchEvents.forEach(response::onNext);
+            response.onCompleted();
+        }
+
         @Override
         public void submitJob(SubmitJobRequest request, StreamObserver<SubmitJobResponse> response) {
             submitted.add(request.getSpec());
@@ -266,10 +285,17 @@ final class FakeRotad implements AutoCloseable {
             listings.add(request);
             List<Job> matching;
             synchronized (FakeRotad.this) {
+                boolean named = request.getJobIdsCount() > 0;
                 matching = jobs.values().stream()
-                        .filter(job -> request.getIncludeFinished() || !finished(job.getState()))
+                        .filter(job -> !named || request.getJobIdsList().contains(job.getId()))
+                        .filter(job -> named || request.getIncludeFinished() || !request.getStatesList().isEmpty()
+                                || !finished(job.getState()))
                         .filter(job -> request.getStatesList().isEmpty() || request.getStatesList().contains(job.getState()))
-                        .filter(job -> request.getUser().isEmpty() || request.getUser().equals(job.getUser()))
+                        .filter(job -> request.getUser().isEmpty() && request.getUsersList().isEmpty()
+                                || request.getUser().equals(job.getUser()) || request.getUsersList().contains(job.getUser()))
+                        .filter(job -> request.getAccountsList().isEmpty() || request.getAccountsList().contains(job.getAccount()))
+                        .filter(job -> request.getPartitionsList().isEmpty()
+                                || request.getPartitionsList().contains(job.getPartition()))
                         .toList();
             }
             response.onNext(ListJobsResponse.newBuilder().addAllJobs(matching).build());
@@ -293,6 +319,13 @@ final class FakeRotad implements AutoCloseable {
     }
 
     private final class Nodes extends NodeServiceGrpc.NodeServiceImplBase {
+        @Override
+        public void getClusterSummary(dev.rota.api.v1.GetClusterSummaryRequest request,
+                StreamObserver<dev.rota.api.v1.ClusterSummary> response) {
+            response.onNext(summary);
+            response.onCompleted();
+        }
+
         @Override
         public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> response) {
             List<Node> all;

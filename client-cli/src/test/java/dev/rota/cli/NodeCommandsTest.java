@@ -15,16 +15,68 @@ class NodeCommandsTest {
         rotad.close();
     }
 
+    private static dev.rota.api.v1.Node healthyNode2() {
+        return Examples.node1().toBuilder().setName("node-2").setAddress("10.0.0.2:7071").setGpusAllocated(8)
+                .setState(dev.rota.api.v1.NodeState.NODE_STATE_ALLOCATED).addPartitions("debug")
+                .setHeartbeatAge(com.google.protobuf.Duration.newBuilder().setSeconds(3)).setAgentVersion("0.1.0")
+                .setGpus(0, Examples.node1().getGpus(0).toBuilder().setHealth("WARNING").addHealthConditions("hot: 91 C"))
+                .addGpus(dev.rota.api.v1.Gpu.newBuilder().setIndex(1).setUuid("GPU-bbbb").setModel("NVIDIA H100 80GB HBM3")
+                        .setHealth("OK"))
+                .addHealthWarnings("gpu 0: 91 C").build();
+    }
+
     @Test
-    void nodesShowsStateGpusModelAddressAndReason() {
+    void nodesGroupsByPartitionStateAndModelLikeSinfo() {
+        rotad.with(healthyNode2());
         var result = rotad.rota("nodes");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).isEqualTo("""
-                NODE    STATE    GPUS(ALLOC/TOTAL)  MODEL                  ADDRESS        REASON
-                node-1  mixed                  4/8  NVIDIA H100 80GB HBM3  10.0.0.1:7071
-                node-3  drained                0/8  NVIDIA H100 80GB HBM3  10.0.0.3:7071  fan failing
-                """);
+        Golden.assertMatches("nodes-summary", result.out());
+    }
+
+    @Test
+    void nodesLongShowsHealthHeartbeatAndWhoDrainedWhen() {
+        rotad.with(healthyNode2());
+        var result = rotad.rota("nodes", "--long");
+
+        assertThat(result.exitCode()).isZero();
+        Golden.assertMatches("nodes-long", result.out());
+    }
+
+    @Test
+    void nodeShowPrintsOneNodeAndNamesAnUnknownOne() {
+        rotad.with(healthyNode2());
+        var shown = rotad.rota("node", "show", "node-2");
+        var json = rotad.rota("node", "show", "node-2", "--json");
+        var missing = rotad.rota("node", "show", "node-9");
+
+        Golden.assertMatches("node-show", shown.out());
+        assertThat(json.out()).startsWith("{\n  \"name\": \"node-2\",").contains("\"heartbeat_age_seconds\": 3",
+                "\"health\": \"WARNING\"", "\"health_warnings\": [\n    \"gpu 0: 91 C\"");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).isEqualTo("rota: node node-9 does not exist (rota nodes lists them)\n");
+    }
+
+    @Test
+    void drainAndResumeAcceptHostlistsAndGoOnPastAnUnknownNode() {
+        var drain = rotad.rota("drain", "node-[1,3,9]", "--reason", "rack power work");
+
+        assertThat(drain.exitCode()).isEqualTo(1);
+        assertThat(drain.out()).isEqualTo("Node node-1 is now draining (1 job still running)\nNode node-3 is now drained\n");
+        assertThat(drain.err()).isEqualTo("rota: node node-9 does not exist\n");
+        assertThat(rotad.drains).extracting(DrainNodeRequest::getName).containsExactly("node-1", "node-3", "node-9");
+
+        var resume = rotad.rota("resume", "node-[1-1]", "node-3");
+        assertThat(resume.exitCode()).isZero();
+        assertThat(resume.out()).isEqualTo("Node node-1 is now mixed\nNode node-3 is now idle\n");
+    }
+
+    @Test
+    void aMalformedHostlistIsAUsageError() {
+        var result = rotad.rota("drain", "node-[3-1", "--reason", "x");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(rotad.drains).isEmpty();
     }
 
     @Test

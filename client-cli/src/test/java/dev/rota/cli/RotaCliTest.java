@@ -34,7 +34,7 @@ class RotaCliTest {
         var result = rotad.rota();
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).startsWith("rota: missing command: submit, queue, history, show, cancel, hold, release, requeue, update, priority, share, explain, nodes, drain, resume, admin, audit\n");
+        assertThat(result.err()).startsWith("rota: missing command: submit, queue, history, show, cancel, hold, release, requeue, update, priority, share, explain, nodes, node, drain, resume, admin, audit, watch, logs, cluster, config, completion\n");
     }
 
     @Test

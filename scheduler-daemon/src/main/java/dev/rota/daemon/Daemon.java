@@ -81,12 +81,15 @@ public final class Daemon implements AutoCloseable {
     private final Path dataDir;
     private final HistoryJanitor janitor;
     private final AuditTrail audit;
+    private final dev.rota.daemon.watch.JobWatch watch;
     /** The policy the engine runs with; replaced by {@link #reloadPolicy} once the engine took it. */
     private final java.util.concurrent.atomic.AtomicReference<dev.rota.core.policy.Policy> policy;
 
     private Daemon(Path dataDir, StateStore store, EngineLoop loop, TimerService timers, AgentSessions sessions,
             Server server, HttpEndpoints http, HealthStatusManager health, HistoryJanitor janitor, AuditTrail audit,
-            java.util.concurrent.atomic.AtomicReference<dev.rota.core.policy.Policy> policy) {
+            java.util.concurrent.atomic.AtomicReference<dev.rota.core.policy.Policy> policy,
+            dev.rota.daemon.watch.JobWatch watch) {
+        this.watch = watch;
         this.policy = policy;
         this.dataDir = dataDir;
         this.audit = audit;
@@ -127,6 +130,9 @@ public final class Daemon implements AutoCloseable {
         metrics.watchStore(config.dataDir().resolve("db"));
         Clock clock = Clock.systemUTC();
         EngineLoop[] loopRef = new EngineLoop[1];
+        dev.rota.daemon.loop.StepTimes stepTimes = new dev.rota.daemon.loop.StepTimes();
+        dev.rota.daemon.watch.JobWatch watch = new dev.rota.daemon.watch.JobWatch(() -> loopRef[0].snapshot(),
+                job -> JobEndpoint.withEstimate(job, loopRef[0].snapshot()), clock);
         TimerService timers = new TimerService(clock, event -> loopRef[0].submit(event));
         EngineLoop loop = new EngineLoop(engine, store, effect -> {
             switch (effect) {
@@ -135,7 +141,7 @@ public final class Daemon implements AutoCloseable {
                 case Effect.KillJob k -> sessions.kill(k);
                 case Effect.ScheduleTimer t -> timers.schedule(t.at(), t.key());
             }
-        }, clock, 4096, 65536, metrics);
+        }, clock, 4096, 65536, EngineLoop.StepListener.all(metrics, stepTimes, watch));
         loopRef[0] = loop;
         metrics.readFrom(loop::snapshot);
 
@@ -149,9 +155,10 @@ public final class Daemon implements AutoCloseable {
             server = NettyServerBuilder.forAddress(config.listen().socketAddress())
                     .callExecutor(new InlineCalls())
                     .intercept(metrics.grpc())
-                    .addService(ServerInterceptors.intercept(new JobEndpoint(loop, store, audit), identity))
-                    .addService(ServerInterceptors.intercept(
-                            new NodeEndpoint(loop, policy::get, audit, config.engine().topology()), identity))
+                    .addService(ServerInterceptors.intercept(new JobEndpoint(loop, store, audit,
+                            System.getProperty("user.name"), watch), identity))
+                    .addService(ServerInterceptors.intercept(new NodeEndpoint(loop, policy::get, audit,
+                            sessions::facts, stepTimes::summary, config.engine().topology()), identity))
                     .addService(ServerInterceptors.intercept(new AdminEndpoint(store, audit, clock), identity))
                     .addService(ServerInterceptors.intercept(new PolicyEndpoint(loop::snapshot,
                             policy::get, clock), identity))
@@ -164,6 +171,7 @@ public final class Daemon implements AutoCloseable {
             http = new HttpEndpoints(config.metricsListen().socketAddress(), metrics::scrape, loop::isRunning);
         } catch (IOException e) {
             loop.close();
+            watch.close();
             sessions.close();
             timers.close();
             audit.close();
@@ -174,7 +182,7 @@ public final class Daemon implements AutoCloseable {
                 + " nodes from " + config.dataDir());
         HistoryJanitor janitor = new HistoryJanitor(store, clock, config.historyRetention(), java.time.Duration.ofHours(1));
         return new Daemon(config.dataDir(), store, loop, timers, sessions, server, http, health, janitor, audit,
-                policy);
+                policy, watch);
     }
 
     public InetSocketAddress grpcAddress() {
@@ -212,6 +220,8 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         health.enterTerminalState();
+        // Open watch streams end now, or the server would wait for them.
+        watch.close();
         server.shutdown();
         try {
             if (!server.awaitTermination(2, TimeUnit.SECONDS)) {

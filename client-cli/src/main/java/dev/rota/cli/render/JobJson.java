@@ -29,6 +29,18 @@ public final class JobJson {
         return json.toJson();
     }
 
+    /** One {@code rota watch --json} event: {@code {"at", "initial", "previous_state", "job"}}. */
+    public static String event(dev.rota.api.v1.JobEvent event) {
+        JsonWriter json = new JsonWriter().beginObject()
+                .name("at").value(event.hasAt() ? Timestamps.utc(event.getAt()) : null)
+                .name("initial").value(event.getInitial())
+                .name("previous_state").value(event.getPreviousState() == dev.rota.api.v1.JobState.JOB_STATE_UNSPECIFIED
+                        ? null : SlurmStates.name(event.getPreviousState()))
+                .name("job");
+        write(json, event.getJob());
+        return json.endObject().toJson();
+    }
+
     /** {@code {"job_id": id}}, for {@code rota submit --json}. */
     public static String submitted(long jobId) {
         return new JsonWriter().beginObject().name("job_id").value(jobId).endObject().toJson();

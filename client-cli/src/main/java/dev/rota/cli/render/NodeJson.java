@@ -19,6 +19,13 @@ public final class NodeJson {
         return json.endArray().endObject().toJson();
     }
 
+    /** One node object, for {@code rota node show --json}. */
+    public static String single(Node node) {
+        JsonWriter json = new JsonWriter();
+        write(json, node);
+        return json.toJson();
+    }
+
     static void write(JsonWriter json, Node node) {
         json.beginObject()
                 .name("name").value(node.getName())
@@ -43,8 +50,16 @@ public final class NodeJson {
                     .name("uuid").value(text(gpu.getUuid()))
                     .name("model").value(text(gpu.getModel()))
                     .name("memory_bytes").value(gpu.getMemoryBytes())
-                    .endObject();
+                    .name("health").value(text(gpu.getHealth()))
+                    .name("health_conditions").beginArray();
+            gpu.getHealthConditionsList().forEach(json::value);
+            json.endArray().endObject();
         }
+        json.endArray()
+                .name("heartbeat_age_seconds").value(node.hasHeartbeatAge() ? Long.valueOf(node.getHeartbeatAge().getSeconds()) : null)
+                .name("agent_version").value(text(node.getAgentVersion()))
+                .name("health_warnings").beginArray();
+        node.getHealthWarningsList().forEach(json::value);
         json.endArray().endObject();
     }
 }

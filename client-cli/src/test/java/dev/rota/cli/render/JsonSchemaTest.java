@@ -155,7 +155,9 @@ class JsonSchemaTest {
                 .setReason("ECC errors").setDrainedBy("root").setDrainedAt(at("2026-11-23T04:05:06Z"))
                 .addRunningJobIds(42).addPartitions("gpu").addSwitches("spine1").addSwitches("leaf01")
                 .addGpus(Gpu.newBuilder().setIndex(0).setUuid("GPU-5f1c").setModel("NVIDIA H100 80GB HBM3")
-                        .setMemoryBytes(85_520_809_984L))
+                        .setMemoryBytes(85_520_809_984L).setHealth("FAILED").addHealthConditions("XID 79"))
+                .setHeartbeatAge(com.google.protobuf.Duration.newBuilder().setSeconds(4).setNanos(900_000_000))
+                .setAgentVersion("0.1.0").addHealthWarnings("gpu 0: XID 79")
                 .build();
         Node idle = Node.newBuilder().setName("node-2").setState(NodeState.NODE_STATE_IDLE).setGpusTotal(0).build();
 
@@ -187,8 +189,17 @@ class JsonSchemaTest {
                           "index": 0,
                           "uuid": "GPU-5f1c",
                           "model": "NVIDIA H100 80GB HBM3",
-                          "memory_bytes": 85520809984
+                          "memory_bytes": 85520809984,
+                          "health": "FAILED",
+                          "health_conditions": [
+                            "XID 79"
+                          ]
                         }
+                      ],
+                      "heartbeat_age_seconds": 4,
+                      "agent_version": "0.1.0",
+                      "health_warnings": [
+                        "gpu 0: XID 79"
                       ]
                     },
                     {
@@ -204,7 +215,10 @@ class JsonSchemaTest {
                       "running_job_ids": [],
                       "partitions": [],
                       "switches": [],
-                      "gpus": []
+                      "gpus": [],
+                      "heartbeat_age_seconds": null,
+                      "agent_version": null,
+                      "health_warnings": []
                     }
                   ]
                 }

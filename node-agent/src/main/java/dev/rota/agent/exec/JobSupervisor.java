@@ -90,6 +90,7 @@ public final class JobSupervisor implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(JobSupervisor.class.getName());
     private static final int RELEASED_REMEMBERED = 4096;
+    private static final int OUTPUTS_REMEMBERED = 4096;
     private static final List<String> AGENT_VARS = List.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR");
     private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
     static final String SETSID = firstExecutable("/usr/bin/setsid", "/bin/setsid", "setsid");
@@ -178,6 +179,13 @@ public final class JobSupervisor implements AutoCloseable {
     private final java.util.concurrent.ExecutorService adminScripts;
     private final Map<AllocationId, Allocation> allocations = new LinkedHashMap<>();
     private final Set<AllocationId> released = new LinkedHashSet<>();
+    /** Output files of the batch scripts this node ran, latest attempt per job id, the most recent {@value #OUTPUTS_REMEMBERED}. */
+    private final Map<Long, OutputFiles> outputs = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, OutputFiles> eldest) {
+            return size() > OUTPUTS_REMEMBERED;
+        }
+    };
     private final EndedJournal journal;
     /** Serialises journal writes, so an older state never overwrites a newer one. Taken before {@code this}. */
     private final Object journalLock = new Object();
@@ -287,6 +295,14 @@ public final class JobSupervisor implements AutoCloseable {
     /** Why {@link #limitsEnforced()} is false; empty when it is true. */
     public String limitsNotEnforcedBecause() {
         return limitsNotEnforcedBecause;
+    }
+
+    /**
+     * The output files of job {@code jobId}'s batch script, if this node ran it (the latest attempt,
+     * among the most recent few thousand jobs since this agent started).
+     */
+    public synchronized java.util.Optional<OutputFiles> outputFiles(long jobId) {
+        return java.util.Optional.ofNullable(outputs.get(jobId));
     }
 
     /**
@@ -687,6 +703,8 @@ public final class JobSupervisor implements AutoCloseable {
         if (err != null) {
             checkWritable(err, "error", user);
         }
+        outputs.remove(a.id.jobId());
+        outputs.put(a.id.jobId(), new OutputFiles(out, java.util.Optional.ofNullable(err), false));
 
         Path dir = spoolDir.resolve("job-" + a.id);
         Path bin = dir.resolve("bin");
@@ -939,6 +957,7 @@ public final class JobSupervisor implements AutoCloseable {
                 a.ended = AllocationEnded.newBuilder().setAllocation(a.id.toProto()).setExitCode(exitCode).build();
                 report = a.ended;
             }
+            outputs.computeIfPresent(a.id.jobId(), (id, f) -> new OutputFiles(f.output(), f.error(), true));
         }
         if (report != null) {
             LogFields.job(a.id.jobId()).withNode(nodeName).log(LOG, Level.INFO,

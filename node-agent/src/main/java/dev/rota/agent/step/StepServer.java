@@ -68,6 +68,108 @@ public final class StepServer extends StepServiceGrpc.StepServiceImplBase implem
         });
     }
 
+    /** How often a followed output file is checked for more bytes. */
+    static final Duration FOLLOW_POLL = Duration.ofMillis(200);
+
+    /**
+     * Serves a job's output file from {@code offset}, in chunks of at most {@value #CHUNK} bytes, on
+     * an I/O thread; with {@code follow}, until the batch script ended and the file is read to its
+     * end. Only files of batch scripts this node ran are served.
+     */
+    @Override
+    public void readOutput(dev.rota.agent.v1.ReadOutputRequest request,
+            StreamObserver<dev.rota.agent.v1.OutputChunk> responses) {
+        ServerCallStreamObserver<dev.rota.agent.v1.OutputChunk> call =
+                (ServerCallStreamObserver<dev.rota.agent.v1.OutputChunk>) responses;
+        String node = supervisor.nodeName();
+        String job = Long.toUnsignedString(request.getJobId());
+        var files = supervisor.outputFiles(request.getJobId());
+        if (files.isEmpty()) {
+            call.onError(Status.NOT_FOUND.withDescription("node " + node + " did not run job " + job
+                    + "'s batch script since its agent started (is it the job's first node?)").asRuntimeException());
+            return;
+        }
+        Object ready = new Object();
+        call.setOnReadyHandler(() -> {
+            synchronized (ready) {
+                ready.notifyAll();
+            }
+        });
+        call.setOnCancelHandler(() -> {
+            synchronized (ready) {
+                ready.notifyAll();
+            }
+        });
+        io.execute(() -> serveOutput(request, call, ready));
+    }
+
+    private void serveOutput(dev.rota.agent.v1.ReadOutputRequest request,
+            ServerCallStreamObserver<dev.rota.agent.v1.OutputChunk> call, Object ready) {
+        long jobId = request.getJobId();
+        Path file = supervisor.outputFiles(jobId).orElseThrow().file(request.getStderr());
+        long offset = request.getOffset();
+        boolean first = true;
+        byte[] buffer = new byte[CHUNK];
+        try {
+            while (!call.isCancelled()) {
+                boolean ended = supervisor.outputFiles(jobId).map(f -> f.ended()).orElse(true);
+                long sent = 0;
+                if (Files.exists(file)) {
+                    try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+                        channel.position(offset);
+                        int n;
+                        while ((n = channel.read(java.nio.ByteBuffer.wrap(buffer))) > 0) {
+                            synchronized (ready) {
+                                while (!call.isReady() && !call.isCancelled()) {
+                                    ready.wait(1_000);
+                                }
+                            }
+                            if (call.isCancelled()) {
+                                return;
+                            }
+                            var chunk = dev.rota.agent.v1.OutputChunk.newBuilder()
+                                    .setData(ByteString.copyFrom(buffer, 0, n)).setOffset(offset);
+                            if (first) {
+                                chunk.setPath(file.toString());
+                                first = false;
+                            }
+                            call.onNext(chunk.build());
+                            offset += n;
+                            sent += n;
+                        }
+                    }
+                } else if (!request.getFollow() || ended) {
+                    call.onError(Status.NOT_FOUND.withDescription("job " + Long.toUnsignedString(jobId)
+                            + " has no output file " + file + " on node " + supervisor.nodeName()).asRuntimeException());
+                    return;
+                }
+                // Read to the end once more after the script ended: what it wrote last is in.
+                if (!request.getFollow() || (ended && sent == 0)) {
+                    if (first) {
+                        call.onNext(dev.rota.agent.v1.OutputChunk.newBuilder().setOffset(offset)
+                                .setPath(file.toString()).build());
+                    }
+                    call.onCompleted();
+                    return;
+                }
+                if (sent == 0) {
+                    synchronized (ready) {
+                        ready.wait(FOLLOW_POLL.toMillis());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            call.onError(Status.INTERNAL.withDescription("cannot read " + file + " on node "
+                    + supervisor.nodeName() + ": " + e.getMessage()).asRuntimeException());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            call.onError(Status.UNAVAILABLE.withDescription("the agent is shutting down").asRuntimeException());
+        } catch (RuntimeException e) {
+            // The client went away while we were sending.
+            LOG.log(Level.FINE, "output stream of job " + jobId + " ended: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void runTask(RunTaskRequest request, StreamObserver<TaskOutput> responses) {
         TaskCall call = new TaskCall((ServerCallStreamObserver<TaskOutput>) responses);

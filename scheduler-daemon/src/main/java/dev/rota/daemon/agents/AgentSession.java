@@ -50,6 +50,9 @@ final class AgentSession implements StreamObserver<AgentMessage> {
     private List<String> healthWarnings = List.of();
     /** When the agent was last heard from ({@link System#nanoTime()}), for the silence watchdog. */
     private volatile long lastHeardNanos = System.nanoTime();
+    /** The agent's latest health report (null until one came) and version, for {@code rota nodes --long}. */
+    private volatile NodeHealth lastHealth;
+    private volatile String agentVersion = "";
 
     AgentSession(StreamObserver<DaemonMessage> outbound, EngineLoop loop, AgentSessions sessions) {
         this.outbound = outbound;
@@ -110,6 +113,12 @@ final class AgentSession implements StreamObserver<AgentMessage> {
         }
     }
 
+    /** What the session knows about its agent now (any thread). */
+    AgentFacts facts() {
+        return new AgentFacts(java.time.Duration.ofNanos(silentForNanos()), java.util.Optional.ofNullable(lastHealth),
+                agentVersion);
+    }
+
     private void register(Register r) {
         if (node != null) {
             fail(Status.FAILED_PRECONDITION.withDescription("already registered as " + node));
@@ -120,6 +129,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
             return;
         }
         node = r.getNodeName();
+        agentVersion = r.getAgentVersion();
         List<Gpu> gpus = new ArrayList<>();
         for (GpuInfo g : r.getGpusList()) {
             gpus.add(new Gpu(g.getIndex(), g.getUuid(), g.getModel(), g.getMemoryBytes(),
@@ -147,6 +157,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
 
     /** Acts on the agent's health report: drains on a new fault reason, logs changed warnings. */
     private void health(NodeHealth h) {
+        lastHealth = h;
         String n = node;
         if (!h.getWarningsList().equals(healthWarnings)) {
             healthWarnings = List.copyOf(h.getWarningsList());

@@ -74,6 +74,12 @@ public final class AgentSessions implements AutoCloseable {
         return max;
     }
 
+    /** What the connected agent of {@code node} last told; empty when none is connected. */
+    public java.util.Optional<AgentFacts> facts(String node) {
+        AgentSession s = byNode.get(node);
+        return s == null ? java.util.Optional.empty() : java.util.Optional.of(s.facts());
+    }
+
     /** Sends a launch to every node of the allocation. */
     public void launch(Effect.LaunchJob launch) {
         for (int i = 0; i < launch.nodes().size(); i++) {

@@ -44,18 +44,41 @@ public final class JobEndpoint extends JobServiceGrpc.JobServiceImplBase {
     private final JobHistory history;
     private final AuditTrail audit;
     private final AdminRule admins;
+    private final dev.rota.daemon.watch.JobWatch watch;
 
     /** @param audit where every cancel, hold, release, requeue and update is recorded, before its caller is answered */
     public JobEndpoint(EngineLoop loop, JobHistory history, AuditTrail audit) {
-        this(loop, history, audit, System.getProperty("user.name"));
+        this(loop, history, audit, System.getProperty("user.name"), null);
     }
 
-    /** @param daemonUser the user rotad runs as: an admin besides root */
-    public JobEndpoint(EngineLoop loop, JobHistory history, AuditTrail audit, String daemonUser) {
+    /**
+     * @param audit      where every cancel, hold, release, requeue and update is recorded, before its
+     *                   caller is answered
+     * @param daemonUser the user rotad runs as: an admin besides root
+     * @param watch      serves WatchJobs (UNIMPLEMENTED when null)
+     */
+    public JobEndpoint(EngineLoop loop, JobHistory history, AuditTrail audit, String daemonUser,
+            dev.rota.daemon.watch.JobWatch watch) {
         this.loop = loop;
         this.history = history;
         this.audit = audit;
         this.admins = new AdminRule(daemonUser);
+        this.watch = watch;
+    }
+
+    /** The API job for a core job, with its start estimate from the last published snapshot. */
+    public static dev.rota.api.v1.Job withEstimate(Job job, ClusterSnapshot snapshot) {
+        return withEstimate(ApiMapping.job(job), snapshot);
+    }
+
+    @Override
+    public void watchJobs(dev.rota.api.v1.WatchJobsRequest request,
+            StreamObserver<dev.rota.api.v1.JobEvent> observer) {
+        if (watch == null) {
+            super.watchJobs(request, observer);
+            return;
+        }
+        watch.open(request, observer);
     }
 
     /** A job from the snapshot, else from history. */
@@ -247,15 +270,32 @@ public final class JobEndpoint extends JobServiceGrpc.JobServiceImplBase {
             states.add(core);
         }
         ClusterSnapshot snapshot = loop.snapshot();
+        Set<String> users = new java.util.HashSet<>(request.getUsersList());
+        if (!request.getUser().isEmpty()) {
+            users.add(request.getUser());
+        }
+        Set<String> accounts = Set.copyOf(request.getAccountsList());
+        Set<String> partitions = Set.copyOf(request.getPartitionsList());
+        boolean named = request.getJobIdsCount() > 0;
+        Iterable<Job> candidates = named ? request.getJobIdsList().stream().distinct().sorted(Long::compareUnsigned)
+                .map(id -> snapshot.job(JobId.of(id))).flatMap(java.util.Optional::stream).toList()
+                : snapshot.jobs().values();
         ListJobsResponse.Builder b = ListJobsResponse.newBuilder();
-        for (Job j : snapshot.jobs().values()) {
+        for (Job j : candidates) {
             if (!states.isEmpty() && !states.contains(j.state())) {
                 continue;
             }
-            if (states.isEmpty() && !request.getIncludeFinished() && j.state().isTerminal()) {
+            // Named jobs are shown whatever their state, like squeue -j.
+            if (states.isEmpty() && !named && !request.getIncludeFinished() && j.state().isTerminal()) {
                 continue;
             }
-            if (!request.getUser().isEmpty() && !request.getUser().equals(j.spec().user())) {
+            if (!users.isEmpty() && !users.contains(j.spec().user())) {
+                continue;
+            }
+            if (!accounts.isEmpty() && !accounts.contains(j.spec().account())) {
+                continue;
+            }
+            if (!partitions.isEmpty() && !partitions.contains(j.spec().partition())) {
                 continue;
             }
             b.addJobs(withEstimate(ApiMapping.job(j), snapshot));

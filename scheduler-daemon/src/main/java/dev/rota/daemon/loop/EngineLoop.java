@@ -69,6 +69,27 @@ public final class EngineLoop implements AutoCloseable {
         }
 
         StepListener NONE = (events, stepNanos, commitNanos) -> { };
+
+        /** Each of {@code listeners}, in order, for every call. */
+        static StepListener all(StepListener... listeners) {
+            List<StepListener> each = List.of(listeners);
+            return new StepListener() {
+                @Override
+                public void stepped(int events, long stepNanos, long commitNanos) {
+                    each.forEach(l -> l.stepped(events, stepNanos, commitNanos));
+                }
+
+                @Override
+                public void published(ClusterSnapshot before, ClusterSnapshot after, List<StateChange> changes) {
+                    each.forEach(l -> l.published(before, after, changes));
+                }
+
+                @Override
+                public void stopped(String why) {
+                    each.forEach(l -> l.stopped(why));
+                }
+            };
+        }
     }
 
     /**
