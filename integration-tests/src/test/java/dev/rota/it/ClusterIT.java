@@ -145,7 +145,7 @@ class ClusterIT {
         RotaProcesses.Result drain = cluster.rota(work, "drain", "node-2", "--reason", "maintenance");
         assertThat(drain.exit()).as("%s", drain).isZero();
         assertThat(cluster.node("node-2").orElseThrow().getState()).isEqualTo(NodeState.NODE_STATE_DRAINED);
-        RotaProcesses.Result nodes = cluster.rota(work, "nodes");
+        RotaProcesses.Result nodes = cluster.rota(work, "node", "show", "node-2");
         assertThat(nodes.out()).contains("node-2").contains("maintenance");
 
         long wide = submit("--nodes", "2", "--wrap", "true");

@@ -141,7 +141,7 @@ class HealthIT {
         assertThat(n.getDrainedBy()).isEqualTo("rota-agent health");
         assertThat(n.getState()).as("drained with a job still on it").isEqualTo(NodeState.NODE_STATE_DRAINING);
         assertThat(cluster.job(job).getState()).isEqualTo(JobState.JOB_STATE_RUNNING);
-        RotaProcesses.Result nodes = cluster.rota(work, "nodes");
+        RotaProcesses.Result nodes = cluster.rota(work, "node", "show", "gpu-a");
         assertThat(nodes.exit()).as("%s", nodes).isZero();
         assertThat(nodes.out()).contains("gpu 3: XID 79 (GPU has fallen off the bus)");
 
