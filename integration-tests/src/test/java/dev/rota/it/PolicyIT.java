@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -23,16 +22,10 @@ class PolicyIT {
     void a_broken_policy_file_stops_rotad_with_every_problem_and_its_line(@TempDir Path dir) throws Exception {
         Path policy = dir.resolve("bad.policy");
         Files.writeString(policy, "Account=lab\nAccount=vision Parent=labb\nQOS=high Priorty=5\n");
-        Path err = dir.resolve("err");
-        Process p = new ProcessBuilder(RotaProcesses.ROOT.resolve("bin/rotad").toString(), "--policy",
-                policy.toString(), "--data-dir", dir.resolve("data").toString(), "--listen", "127.0.0.1:0",
-                "--metrics-listen", "127.0.0.1:0").redirectError(err.toFile()).redirectOutput(dir.resolve("out").toFile())
-                .start();
-        p.getOutputStream().close();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("rotad exits").isTrue();
+        RotaProcesses.Result rotad = RotaProcesses.rotadRefusing(dir, "--policy", policy.toString());
 
-        assertThat(p.exitValue()).isEqualTo(2);
-        assertThat(Files.readString(err))
+        assertThat(rotad.exit()).isEqualTo(2);
+        assertThat(rotad.err())
                 .contains(policy + ":2: account 'vision' has parent 'labb', which is not defined")
                 .contains(policy + ":3: unknown key 'Priorty' for QOS");
         assertThat(dir.resolve("data")).doesNotExist();

@@ -230,6 +230,26 @@ final class RotaProcesses implements AutoCloseable {
     }
 
     /** What a CLI call printed and how it exited. */
+    /**
+     * Runs {@code bin/rotad ARGS} in {@code dir} with a fresh data directory ({@code dir/data}) on
+     * loopback ports, expecting it to refuse to start: returns its exit status and standard error.
+     */
+    static Result rotadRefusing(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/rotad").toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--data-dir", dir.resolve("data").toString(), "--listen", "127.0.0.1:0",
+                "--metrics-listen", "127.0.0.1:0"));
+        Path err = dir.resolve("rotad.err");
+        Path out = dir.resolve("rotad.out");
+        Process p = new ProcessBuilder(command).redirectError(err.toFile()).redirectOutput(out.toFile()).start();
+        p.getOutputStream().close();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("rotad " + String.join(" ", args) + " did not exit within 60 s");
+        }
+        return new Result(p.exitValue(), java.nio.file.Files.readString(out), java.nio.file.Files.readString(err));
+    }
+
     record Result(int exit, String out, String err) {
         @Override
         public String toString() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -24,16 +23,10 @@ class TopologyIT {
         Path topology = dir.resolve("topology.conf");
         Files.writeString(topology, "SwitchName=leaf1 Nodes=node-[1-2]\nSwitchName=leaf2 Nodes=node-[2-3]\n"
                 + "SwitchName=spine Switches=leaf[1-3]\n");
-        Path err = dir.resolve("err");
-        Process p = new ProcessBuilder(RotaProcesses.ROOT.resolve("bin/rotad").toString(), "--topology",
-                topology.toString(), "--data-dir", dir.resolve("data").toString(), "--listen", "127.0.0.1:0",
-                "--metrics-listen", "127.0.0.1:0").redirectError(err.toFile()).redirectOutput(dir.resolve("out").toFile())
-                .start();
-        p.getOutputStream().close();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("rotad exits").isTrue();
+        RotaProcesses.Result rotad = RotaProcesses.rotadRefusing(dir, "--topology", topology.toString());
 
-        assertThat(p.exitValue()).isEqualTo(2);
-        assertThat(Files.readString(err))
+        assertThat(rotad.exit()).isEqualTo(2);
+        assertThat(rotad.err())
                 .contains(topology + ":2: node node-2 is already under leaf1 (line 1)")
                 .contains(topology + ":3: spine lists leaf3, which no SwitchName= or BlockName= line defines");
         assertThat(dir.resolve("data")).doesNotExist();
